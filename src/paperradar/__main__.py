@@ -1,0 +1,5 @@
+"""`python -m paperradar` runs the CLI."""
+
+from paperradar.cli import main
+
+main()

@@ -1,0 +1,71 @@
+"""The Typer application, its global options and the helpers every command shares."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from paperradar.store import Store, StoreError
+
+app = typer.Typer(
+    name="paperradar",
+    help="A research radar for ML literature: fetch, rank, summarize and report new papers, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class State:
+    """Global options, shared with every command through ``ctx.obj``."""
+
+    def __init__(self, db: Path | None) -> None:
+        self.db = db
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option(
+        "--db", envvar="PAPERRADAR_DB",
+        help="SQLite database file (default: paperradar.db in the data directory, see `paperradar stats`).")] = None,
+) -> None:
+    """paperradar: fetch, rank, summarize and report new ML papers."""
+    ctx.obj = State(db)
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
+    """Print a one-line error to stderr and exit with ``code`` (2 bad input, 1 failure)."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def open_store(ctx: typer.Context) -> Iterator[Store]:
+    """Open the database named by ``--db`` (or the default), turning store errors into one-line exits."""
+    db = ctx.obj.db if ctx.obj else None
+    try:
+        store = Store(db)
+    except StoreError as e:
+        fail(str(e))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def progress(transient: bool = True) -> Progress:
+    """A rich progress bar on stderr (quiet when stderr is not a terminal)."""
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=transient, disable=not sys.stderr.isatty())

@@ -1,0 +1,157 @@
+"""The records that flow between stages: a paper, its versions, a quarantined input."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+# New-style ids (0704.0001 .. 2612.12345) and old-style ids (hep-th/9901001, math.GT/0309136).
+_NEW_ID = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?$")
+_OLD_ID = re.compile(r"([a-z\-]+(?:\.[A-Za-z\-]{2})?/\d{7})(v\d+)?$")
+_ID_PREFIXES = ("arxiv:", "http://arxiv.org/abs/", "https://arxiv.org/abs/",
+                "http://arxiv.org/pdf/", "https://arxiv.org/pdf/", "oai:arxiv.org:", "oai:arXiv.org:")
+
+
+def split_arxiv_id(raw: str) -> tuple[str, int | None] | None:
+    """Return (id without version, version number or None) for any arXiv id spelling, or None.
+
+    Accepts bare ids, ``arXiv:`` prefixes, abs/pdf URLs (with or without ``.pdf``) and OAI identifiers.
+    """
+    s = raw.strip()
+    low = s.lower()
+    for p in _ID_PREFIXES:
+        if low.startswith(p.lower()):
+            s = s[len(p):]
+            break
+    if s.endswith(".pdf"):
+        s = s[:-4]
+    s = s.strip("/")
+    m = _NEW_ID.search(s) if "/" not in s else None
+    if m is None:
+        m = _OLD_ID.search(s)
+    if m is None:
+        return None
+    version = int(m.group(2)[1:]) if m.group(2) else None
+    return m.group(1), version
+
+
+def normalize_arxiv_id(raw: str) -> str | None:
+    """Return the version-less arXiv id for ``raw``, or None when it is not an arXiv id."""
+    parts = split_arxiv_id(raw)
+    return parts[0] if parts else None
+
+
+def normalize_title(title: str) -> str:
+    """Lower-case, accent-free, punctuation-free title used to match non-arXiv records."""
+    t = unicodedata.normalize("NFKD", title)
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", t))
+
+
+def dedup_key(title: str, authors: list[str]) -> str:
+    """Normalized title + first author's last name: the identity of a paper without an arXiv id."""
+    first = normalize_title(authors[0]).split()[-1] if authors and normalize_title(authors[0]) else ""
+    return f"{normalize_title(title)}|{first}"
+
+
+def clean_text(s: str | None) -> str:
+    """Collapse runs of white space (arXiv wraps titles and abstracts at 80 columns)."""
+    return " ".join(s.split()) if s else ""
+
+
+@dataclass
+class Version:
+    """One arXiv version of a paper: number, submission date (ISO), optional size."""
+
+    version: int
+    date: str | None = None
+    size: str | None = None
+
+
+@dataclass
+class Paper:
+    """A paper as parsed from any source; ``id`` is the arXiv id without version when there is one.
+
+    Non-arXiv records (BibTeX, CSV, Markdown lists without ids) have ``id`` None; the store gives them a
+    stable id derived from :func:`dedup_key`.
+    """
+
+    title: str
+    id: str | None = None
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    primary_category: str | None = None
+    published: str | None = None  # first version's submission date, ISO 8601
+    updated: str | None = None  # latest version's date, ISO 8601
+    announced: str | None = None  # the listing (announcement) date, YYYY-MM-DD
+    version: int | None = None
+    versions: list[Version] = field(default_factory=list)
+    comment: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    withdrawn: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # source-specific fields (upvotes, ai keywords...)
+    raw: Any = None  # the source payload, kept verbatim (a dict, or a string of XML/text)
+
+    def __post_init__(self) -> None:
+        self.title = clean_text(self.title)
+        self.abstract = clean_text(self.abstract)
+        if self.id:
+            parts = split_arxiv_id(self.id)
+            if parts:
+                self.id = parts[0]
+                if self.version is None and parts[1] is not None:
+                    self.version = parts[1]
+        if self.version is None and self.versions:
+            self.version = max(v.version for v in self.versions)
+        if self.primary_category is None and self.categories:
+            self.primary_category = self.categories[0]
+
+    @property
+    def key(self) -> str:
+        """The identity used for deduplication: the arXiv id, else normalized title + first author."""
+        return self.id or "title:" + hashlib.sha1(dedup_key(self.title, self.authors).encode()).hexdigest()[:16]
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what embeddings and summaries are computed from (title + abstract)."""
+        return hashlib.sha1(f"{self.title}\n{self.abstract}".encode()).hexdigest()
+
+
+@dataclass
+class Rejected:
+    """A record a source could not turn into a Paper: where it was, why, and the raw text."""
+
+    locator: str  # e.g. "line 17" or "entry 3"
+    reason: str
+    payload: str = ""
+
+
+@dataclass
+class IngestReport:
+    """Counts from one ingest: what was new, updated, unchanged or quarantined."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    files: int = 0
+
+    def add(self, other: IngestReport) -> None:
+        """Add another report's counts to this one."""
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.quarantined += other.quarantined
+        self.files += other.files
+
+    @property
+    def changed(self) -> int:
+        """New plus updated papers."""
+        return self.new + self.updated

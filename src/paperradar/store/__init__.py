@@ -1,0 +1,35 @@
+"""The one owner of storage: SQLite (WAL, FTS5), numbered migrations and the data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
+from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
+
+
+class Store:
+    """A paperradar database. Repositories per record kind hang off it (``store.papers``, ``store.state``)."""
+
+    def __init__(self, path: str | Path | None = None, *, readonly: bool = False) -> None:
+        self.db = Database(path or default_db_path(), readonly=readonly)
+        self.papers = PaperRepo(self.db)
+        self.state = StateRepo(self.db)
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.db.path
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["Store", "StoreError", "data_dir", "default_db_path", "now_iso", "paper_from_row"]

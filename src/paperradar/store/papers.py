@@ -1,0 +1,294 @@
+"""Papers, versions and quarantine: deduplicating, version-aware batch writes and the reads built on them."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from paperradar.models import IngestReport, Paper, Rejected, Version, dedup_key
+
+if TYPE_CHECKING:
+    from paperradar.store.db import Database
+
+_COLUMNS = ("id", "dedup_key", "version", "title", "abstract", "authors", "categories", "primary_category",
+            "published", "updated", "announced", "comment", "doi", "journal_ref", "links", "source",
+            "withdrawn", "status", "extra", "raw", "content_hash", "first_seen", "changed_at")
+_MERGE_FILL = ("abstract", "primary_category", "published", "updated", "announced", "comment", "doi",
+               "journal_ref")
+_CHUNK = 500
+
+
+def _dumps(v: Any) -> str:
+    return orjson.dumps(v, default=str).decode()
+
+
+def _raw_text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", "replace")
+    return _dumps(raw)
+
+
+def paper_from_row(row: sqlite3.Row) -> Paper:
+    """Rebuild a Paper from a ``papers`` row (versions are not loaded; see :meth:`PaperRepo.versions`)."""
+    return Paper(
+        id=row["id"], title=row["title"], abstract=row["abstract"], authors=orjson.loads(row["authors"]),
+        categories=orjson.loads(row["categories"]), primary_category=row["primary_category"],
+        published=row["published"], updated=row["updated"], announced=row["announced"], version=row["version"],
+        comment=row["comment"], doi=row["doi"], journal_ref=row["journal_ref"], links=orjson.loads(row["links"]),
+        source=row["source"], withdrawn=bool(row["withdrawn"]), extra=orjson.loads(row["extra"]),
+        raw=row["raw"],
+    )
+
+
+def _is_newer(incoming: Paper, cur: Paper) -> bool:
+    """Does ``incoming`` describe a later state of the paper than ``cur``?"""
+    if incoming.withdrawn and not cur.withdrawn:
+        return True
+    if incoming.version is not None and cur.version is not None:
+        return incoming.version > cur.version
+    if incoming.extra.get("announce_type") == "replace":
+        return incoming.content_hash != cur.content_hash
+    return False
+
+
+def _merge(newer: Paper, older: Paper) -> Paper:
+    """``newer`` with empty fields filled from ``older`` and categories, links, versions united."""
+    merged = replace(newer)
+    for f in _MERGE_FILL:
+        if not getattr(merged, f) and getattr(older, f):
+            setattr(merged, f, getattr(older, f))
+    if not merged.authors:
+        merged.authors = older.authors
+    merged.categories = list(dict.fromkeys([*newer.categories, *older.categories]))
+    merged.links = {**older.links, **newer.links}
+    merged.extra = {**older.extra, **newer.extra}
+    merged.withdrawn = newer.withdrawn or older.withdrawn
+    if merged.version is None:
+        merged.version = older.version
+    by_number = {v.version: v for v in older.versions}
+    for v in newer.versions:
+        if v.version not in by_number or (v.date and not by_number[v.version].date):
+            by_number[v.version] = v
+    merged.versions = [by_number[k] for k in sorted(by_number)]
+    return merged
+
+
+class PaperRepo:
+    """Reads and writes of papers. Every write method is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ---- writes -------------------------------------------------------------------------------------------
+    def write_batch(self, items: Sequence[Paper | Rejected], *, source: str, now: str) -> IngestReport:
+        """Store one batch of parsed items in one transaction: dedup by id (or title + first author),
+        keep version history, mark version bumps "updated", quarantine rejects. Idempotent on re-run."""
+        report = IngestReport()
+        papers = [p for p in items if isinstance(p, Paper)]
+        rejects = [r for r in items if isinstance(r, Rejected)]
+        with self.db.transaction() as conn:
+            existing = self._load_existing(conn, papers)
+            final: dict[str, tuple[Paper, str, bool]] = {}  # key -> (paper, status, changed)
+            bumped: set[str] = set()  # stored papers that got a newer version in this batch
+            for p in papers:
+                key = self._resolve_key(p, existing, final)
+                if key in final:
+                    cur, status, changed = final[key]
+                elif key in existing:
+                    (cur, status), changed = existing[key], False
+                else:
+                    final[key] = (p, "new", True)
+                    report.new += 1
+                    continue
+                if _is_newer(p, cur):
+                    if key in existing:
+                        status = "updated"
+                        report.updated += key not in bumped
+                        bumped.add(key)
+                    final[key] = (_merge(p, cur), status, True)
+                else:
+                    merged = _merge(cur, p)
+                    final[key] = (merged, status, changed or merged != cur)
+                    report.unchanged += 1
+            self._write(conn, final, existing, bumped, now)
+            for r in rejects:
+                payload_hash = hashlib.sha1(r.payload.encode("utf-8", "replace")).hexdigest()
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO quarantine (source, locator, reason, payload, payload_hash, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (source, r.locator, r.reason, r.payload, payload_hash, now))
+                report.quarantined += 1 if cur.rowcount else 0
+        return report
+
+    def _resolve_key(self, p: Paper, existing: dict[str, tuple[Paper, str]],
+                     final: dict[str, tuple[Paper, str, bool]]) -> str:
+        if p.id:
+            return p.id
+        dk = dedup_key(p.title, p.authors)
+        for key, (cur, _s) in existing.items():
+            if dedup_key(cur.title, cur.authors) == dk:
+                return key
+        for key, (cur, _s, _c) in final.items():
+            if dedup_key(cur.title, cur.authors) == dk:
+                return key
+        return p.key
+
+    def _load_existing(self, conn: sqlite3.Connection, papers: Sequence[Paper]) -> dict[str, tuple[Paper, str]]:
+        ids = list({p.key for p in papers})
+        dkeys = list({dedup_key(p.title, p.authors) for p in papers if not p.id})
+        out: dict[str, tuple[Paper, str]] = {}
+        for col, values in (("id", ids), ("dedup_key", dkeys)):
+            for i in range(0, len(values), _CHUNK):
+                chunk = values[i:i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(f"SELECT * FROM papers WHERE {col} IN ({marks})", chunk):
+                    p = paper_from_row(row)
+                    p.versions = self._versions(conn, row["id"])
+                    out[row["id"]] = (p, row["status"])
+        return out
+
+    def _write(self, conn: sqlite3.Connection, final: dict[str, tuple[Paper, str, bool]],
+               existing: dict[str, tuple[Paper, str]], bumped: set[str], now: str) -> None:
+        inserts, updates, versions, cats = [], [], [], []
+        for key, (p, status, changed) in final.items():
+            if not changed:
+                continue
+            row = self._row(key, p, status, now)
+            if key in existing:
+                row["changed_at"] = now if key in bumped else None  # None keeps the stored value
+                updates.append(row)
+            else:
+                inserts.append(row)
+            versions.extend((key, v.version, v.date, v.size) for v in p.versions)
+            cats.extend((key, c) for c in p.categories)
+        if inserts:
+            cols = ",".join(_COLUMNS)
+            conn.executemany(f"INSERT INTO papers ({cols}) VALUES ({','.join('?' * len(_COLUMNS))})",
+                             [tuple(r[c] for c in _COLUMNS) for r in inserts])
+        if updates:
+            sets = ",".join(f"{c} = ?" for c in _COLUMNS[1:] if c not in ("first_seen", "changed_at"))
+            cols = [c for c in _COLUMNS[1:] if c not in ("first_seen", "changed_at")]
+            conn.executemany(
+                f"UPDATE papers SET {sets}, changed_at = COALESCE(?, changed_at) WHERE id = ?",
+                [(*(r[c] for c in cols), r["changed_at"], r["id"]) for r in updates])
+        if versions:
+            conn.executemany("INSERT INTO paper_versions (paper_id, version, date, size) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (paper_id, version) DO UPDATE SET "
+                             "date = COALESCE(excluded.date, date), size = COALESCE(excluded.size, size)",
+                             versions)
+        if cats:
+            conn.executemany("INSERT OR IGNORE INTO paper_categories (pk, category) "
+                             "SELECT pk, ? FROM papers WHERE id = ?", [(c, k) for k, c in cats])
+
+    @staticmethod
+    def _row(key: str, p: Paper, status: str, now: str) -> dict[str, Any]:
+        return {
+            "id": key, "dedup_key": dedup_key(p.title, p.authors), "version": p.version, "title": p.title,
+            "abstract": p.abstract, "authors": _dumps(p.authors), "categories": _dumps(p.categories),
+            "primary_category": p.primary_category, "published": p.published, "updated": p.updated,
+            "announced": p.announced, "comment": p.comment, "doi": p.doi, "journal_ref": p.journal_ref,
+            "links": _dumps(p.links), "source": p.source, "withdrawn": int(p.withdrawn), "status": status,
+            "extra": _dumps(p.extra), "raw": _raw_text(p.raw), "content_hash": p.content_hash,
+            "first_seen": now, "changed_at": now,
+        }
+
+    # ---- reads --------------------------------------------------------------------------------------------
+    @staticmethod
+    def _versions(conn: sqlite3.Connection, paper_id: str) -> list[Version]:
+        return [Version(r[0], r[1], r[2]) for r in conn.execute(
+            "SELECT version, date, size FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,))]
+
+    def versions(self, paper_id: str) -> list[Version]:
+        """The version history of one paper, oldest first."""
+        return self._versions(self.db.conn, paper_id)
+
+    def get(self, paper_id: str) -> Paper | None:
+        """One paper by id (versions included), or None."""
+        row = self.db.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            return None
+        p = paper_from_row(row)
+        p.versions = self.versions(paper_id)
+        return p
+
+    def status(self, paper_id: str) -> str | None:
+        """'new' or 'updated' for a stored paper, None when absent."""
+        row = self.db.conn.execute("SELECT status FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        return row[0] if row else None
+
+    def count(self) -> int:
+        """Number of stored papers."""
+        return int(self.db.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    def ids(self) -> list[str]:
+        """Every stored paper id, in insertion order."""
+        return [r[0] for r in self.db.conn.execute("SELECT id FROM papers ORDER BY pk")]
+
+    def iter(self, ids: Iterable[str] | None = None, *, where: str = "", params: Sequence[Any] = ()
+             ) -> Iterator[Paper]:
+        """Stored papers, all or the given ids (in the order given), or filtered by a SQL ``where``."""
+        conn = self.db.conn
+        if ids is not None:
+            wanted = list(ids)
+            for i in range(0, len(wanted), _CHUNK):
+                chunk = wanted[i:i + _CHUNK]
+                rows = {r["id"]: r for r in conn.execute(
+                    f"SELECT * FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+                yield from (paper_from_row(rows[k]) for k in chunk if k in rows)
+            return
+        sql = "SELECT * FROM papers" + (f" WHERE {where}" if where else "") + " ORDER BY pk"
+        for row in conn.execute(sql, params):
+            yield paper_from_row(row)
+
+    def quarantined(self, limit: int = 100) -> list[sqlite3.Row]:
+        """The most recent quarantined records."""
+        return list(self.db.conn.execute(
+            "SELECT source, locator, reason, created FROM quarantine ORDER BY qid DESC LIMIT ?", (limit,)))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for ``paperradar stats``: papers, statuses, sources, categories, dates, quarantine."""
+        c = self.db.conn
+        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "papers": one("SELECT count(*) FROM papers"),
+            "new": one("SELECT count(*) FROM papers WHERE status = 'new'"),
+            "updated": one("SELECT count(*) FROM papers WHERE status = 'updated'"),
+            "withdrawn": one("SELECT count(*) FROM papers WHERE withdrawn = 1"),
+            "versions": one("SELECT count(*) FROM paper_versions"),
+            "quarantined": one("SELECT count(*) FROM quarantine"),
+            "published_range": tuple(c.execute("SELECT min(published), max(published) FROM papers").fetchone()),
+            "announced_range": tuple(c.execute("SELECT min(announced), max(announced) FROM papers").fetchone()),
+            "top_categories": [tuple(r) for r in c.execute(
+                "SELECT category, count(*) n FROM paper_categories GROUP BY category ORDER BY n DESC LIMIT 10")],
+            "schema_version": self.db.schema_version,
+        }
+
+
+class StateRepo:
+    """Small named values that must survive runs: harvest dates, resumption tokens."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, name: str) -> str | None:
+        """The stored value, or None."""
+        row = self.db.conn.execute("SELECT value FROM harvest_state WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set(self, name: str, value: str | None, now: str) -> None:
+        """Store (or, with None, delete) a value in its own transaction."""
+        with self.db.transaction() as conn:
+            if value is None:
+                conn.execute("DELETE FROM harvest_state WHERE name = ?", (name,))
+            else:
+                conn.execute("INSERT INTO harvest_state (name, value, updated) VALUES (?, ?, ?) "
+                             "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                             (name, value, now))
