@@ -53,8 +53,14 @@ def normalize_title(title: str) -> str:
 
 def dedup_key(title: str, authors: list[str]) -> str:
     """Normalized title + first author's last name: the identity of a paper without an arXiv id."""
-    first = normalize_title(authors[0]).split()[-1] if authors and normalize_title(authors[0]) else ""
-    return f"{normalize_title(title)}|{first}"
+    return f"{normalize_title(title)}|{last_name(authors[0]) if authors else ''}"
+
+
+def last_name(author: str) -> str:
+    """Normalized family name of 'First Last' or 'Last, First'."""
+    name = author.split(",")[0] if "," in author else author
+    words = normalize_title(name).split()
+    return words[-1] if words else ""
 
 
 def clean_text(s: str | None) -> str:

@@ -46,8 +46,8 @@ def migrations() -> list[tuple[int, str, str]]:
             out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     out.sort()
     numbers = [n for n, _, _ in out]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise StoreError(f"migrations are not numbered 1..N without gaps: {numbers}")
+    if len(set(numbers)) != len(numbers):
+        raise StoreError(f"two migrations share a number: {numbers}")
     return out
 
 
@@ -77,19 +77,30 @@ class Database:
 
     @property
     def schema_version(self) -> int:
-        """The number of the last migration applied."""
+        """The number of the newest migration applied."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def applied_migrations(self) -> set[int]:
+        """Numbers of the migrations already applied to this file."""
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                          "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
+        return {r[0] for r in self.conn.execute("SELECT number FROM schema_migrations")}
+
     def migrate(self) -> None:
-        """Apply every migration newer than the file's ``user_version``, each in its own transaction."""
-        current = self.schema_version
+        """Apply every shipped migration not yet applied, in number order, each in its own transaction."""
         known = migrations()
-        if current > len(known):
-            raise StoreError(f"{self.path}: schema version {current} is newer than this paperradar "
-                             f"({len(known)}); upgrade paperradar")
-        for number, _name, sql in known[current:]:
-            # executescript commits first; wrap the script and the version bump in one transaction.
-            self.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;")
+        applied = self.applied_migrations()
+        unknown = applied - {n for n, _, _ in known}
+        if unknown:
+            raise StoreError(f"{self.path}: written by a newer paperradar (migrations {sorted(unknown)} "
+                             "unknown here); upgrade paperradar")
+        for number, name, sql in known:
+            if number in applied:
+                continue
+            # executescript commits first; wrap the script and its bookkeeping in one transaction.
+            self.conn.executescript(
+                f"BEGIN;\n{sql}\n;INSERT INTO schema_migrations VALUES ({number}, '{name}', '{now_iso()}');\n"
+                f"PRAGMA user_version={max(number, self.schema_version)};\nCOMMIT;")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -1,0 +1,50 @@
+"""Text clean-up shared by the sources: LaTeX accents, mojibake, dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import ftfy
+from pylatexenc.latex2text import LatexNodes2Text
+
+_LATEX_HINT = re.compile(r"\\[A-Za-z'`^\"~=.]|[{}]")
+_latex = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+
+
+def latex_to_text(s: str) -> str:
+    """Turn TeX accents and braces in names and titles into Unicode (``Bal\\'azs`` -> ``Balázs``).
+
+    Math (``$\\omega$``) is kept verbatim: titles read better with it than with a guessed rendering.
+    """
+    if not s or not _LATEX_HINT.search(s):
+        return s
+    try:
+        return " ".join(_latex.latex_to_text(s).split())
+    except Exception:  # pylatexenc raises assorted errors on broken TeX; the raw text is still usable
+        return s
+
+
+def fix_text(s: str) -> str:
+    """Repair mojibake such as double-encoded UTF-8 (``ðŸ”¥`` -> ``🔥``)."""
+    return ftfy.fix_text(s)
+
+
+def iso_date(s: str | None) -> str | None:
+    """Any date arXiv and friends emit (ISO 8601, RFC 2822, 'YYYY-MM-DD') as ISO 8601, UTC where known."""
+    if not s:
+        return None
+    s = s.strip()
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC)
+    if len(s) == 10 and s[4] == "-":
+        return dt.date().isoformat()
+    return dt.replace(microsecond=0).isoformat()

@@ -1,0 +1,57 @@
+"""Shared fixtures: the ../shared data folder, a fresh store per test, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paperradar.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("PAPERRADAR_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (or PAPERRADAR_SHARED_DATA); tests that need it skip with a reason when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA} (set PAPERRADAR_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir(shared_data: Path) -> Path:
+    """../shared/data/fixtures: recorded responses of arXiv, HF and friends."""
+    return shared_data / "fixtures"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Path of a fresh database file in the test's temp dir."""
+    return tmp_path / "radar.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store on a real SQLite file."""
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Typer's CLI runner."""
+    return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user data dir or a real PAPERRADAR_DB from a test."""
+    monkeypatch.setenv("PAPERRADAR_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.delenv("PAPERRADAR_DB", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
