@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paperradar.store.embeddings import EmbeddingRepo
 from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
 from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
 
@@ -15,6 +16,7 @@ class Store:
         self.db = Database(path or default_db_path(), readonly=readonly)
         self.papers = PaperRepo(self.db)
         self.state = StateRepo(self.db)
+        self.embeddings = EmbeddingRepo(self.db)
 
     @property
     def path(self) -> Path:
