@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paperradar.cli import ingest, stats  # noqa: F401  (registers the commands)
+from paperradar.cli import config, ingest, stats  # noqa: F401  (registers the commands)
 from paperradar.cli.app import app
 
 

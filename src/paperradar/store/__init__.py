@@ -23,6 +23,13 @@ class Store:
         """The database file."""
         return self.db.path
 
+    def files_dir(self, kind: str) -> Path:
+        """A folder beside the database for derived files of one ``kind`` (e.g. "index", "charts"),
+        created on demand: ``radar.db`` -> ``radar.db.files/<kind>/``."""
+        d = self.path.parent / f"{self.path.name}.files" / kind
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
     def close(self) -> None:
         """Close the database."""
         self.db.close()

@@ -1,0 +1,112 @@
+"""One settings registry: every setting has a name, a default, an environment variable and help text.
+
+Values come from (later wins): the default, ``config.toml`` in the data directory (or ``PAPERRADAR_CONFIG``),
+then the environment. ``paperradar config`` lists them; docs/configuration.md is checked against this registry.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """The config file cannot be read or a value has the wrong type."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting: dotted ``name`` (``section.key`` in TOML), default, env var, help."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides it: PAPERRADAR_ + name upper-cased, dots as underscores."""
+        return "PAPERRADAR_" + self.name.upper().replace(".", "_")
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in [
+    Setting("db", "", "SQLite database file (default: paperradar.db in the data directory)."),
+    Setting("home", "", "The data directory (default: the platform's user data dir, e.g. ~/.local/share/paperradar)."),
+    Setting("interest", "efficiency", "The interest profile used when a command is given none."),
+    Setting("embedder", "", "A sentence-transformers model folder to embed with (default: all-MiniLM-L6-v2)."),
+    Setting("fetch.categories", "cs.LG,cs.CL,cs.AI,cs.CV,stat.ML,cs.NE",
+            "arXiv categories fetched by `paperradar fetch` and `paperradar run`."),
+    Setting("fetch.oai_set", "cs", "OAI-PMH set harvested by `paperradar fetch oai`."),
+    Setting("fetch.arxiv_interval", 3.0, "Minimum seconds between two requests to an arXiv host."),
+    Setting("fetch.contact", "", "An e-mail address sent in the User-Agent, as arXiv asks of harvesters."),
+    Setting("llm.url", "", "Base URL of an OpenAI-compatible chat API (Ollama, vLLM, llama.cpp, OpenAI); empty = offline."),
+    Setting("llm.model", "", "Model name for the LLM backend."),
+    Setting("llm.key", "", "API key for the LLM backend (empty for local servers)."),
+    Setting("llm.max_tokens_per_run", 200000, "Token budget per run; past it paperradar falls back to offline text."),
+    Setting("smtp.host", "localhost", "SMTP server for e-mail digests."),
+    Setting("smtp.port", 25, "SMTP port."),
+    Setting("smtp.security", "plain", "plain, starttls or ssl."),
+    Setting("smtp.user", "", "SMTP user name (empty: no login)."),
+    Setting("smtp.password", "", "SMTP password."),
+    Setting("smtp.sender", "paperradar@localhost", "The From address of e-mail digests."),
+    Setting("web.base_url", "http://127.0.0.1:8000", "Public URL of the web app, used in e-mails and feeds."),
+]}
+
+
+def config_path() -> Path:
+    """``PAPERRADAR_CONFIG``, else ``config.toml`` in the data directory."""
+    env = os.environ.get("PAPERRADAR_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from paperradar.store import data_dir
+
+    return data_dir() / "config.toml"
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and f"{prefix}{k}" not in SETTINGS:
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    kind = type(setting.default)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    try:
+        if kind is bool:
+            return str(value).lower() in ("1", "true", "yes", "on")
+        return kind(value)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}: {setting.name} must be a {kind.__name__}, got {value!r}") from e
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    """All settings resolved: defaults, then the TOML file (if present), then environment variables."""
+    values = {name: s.default for name, s in SETTINGS.items()}
+    path = path or config_path()
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: not valid TOML ({e})") from e
+        for name, value in _flatten(data).items():
+            if name in SETTINGS:
+                values[name] = _coerce(SETTINGS[name], value, str(path))
+    for name, s in SETTINGS.items():
+        if s.env in os.environ:
+            values[name] = _coerce(s, os.environ[s.env], s.env)
+    return values
+
+
+def get(name: str) -> Any:
+    """One resolved setting by name."""
+    if name not in SETTINGS:
+        raise ConfigError(f"unknown setting {name!r}")
+    return load()[name]
