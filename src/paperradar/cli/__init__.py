@@ -1,8 +1,13 @@
 """The `paperradar` command: thin Typer commands over the library (one module per command group)."""
+# ruff: noqa: I001  (one import per command module keeps concurrent additions conflict-free)
 
 from __future__ import annotations
 
-from paperradar.cli import config, ingest, stats  # noqa: F401  (registers the commands)
+# Each command module registers its commands on import; one line per module.
+from paperradar.cli import config  # noqa: F401
+from paperradar.cli import export  # noqa: F401
+from paperradar.cli import ingest  # noqa: F401
+from paperradar.cli import stats  # noqa: F401
 from paperradar.cli.app import app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paperradar.store.delivery import DeliveryRepo, Subscription
 from paperradar.store.embeddings import EmbeddingRepo
 from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
 from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
@@ -17,6 +18,7 @@ class Store:
         self.papers = PaperRepo(self.db)
         self.state = StateRepo(self.db)
         self.embeddings = EmbeddingRepo(self.db)
+        self.delivery = DeliveryRepo(self.db)
 
     @property
     def path(self) -> Path:
@@ -41,4 +43,4 @@ class Store:
         self.close()
 
 
-__all__ = ["Store", "StoreError", "data_dir", "default_db_path", "now_iso", "paper_from_row"]
+__all__ = ["Store", "Subscription", "StoreError", "data_dir", "default_db_path", "now_iso", "paper_from_row"]

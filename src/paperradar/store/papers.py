@@ -271,6 +271,27 @@ class PaperRepo:
             "schema_version": self.db.schema_version,
         }
 
+    def select(self, *, date_from: str | None = None, date_to: str | None = None,
+               categories: Sequence[str] = (), limit: int | None = None) -> Iterator[Paper]:
+        """Papers whose date (announced, else published, else first seen) is within [date_from, date_to]
+        (inclusive, YYYY-MM-DD) and that carry any of ``categories``; oldest first."""
+        clauses, params = [], []  # type: ignore[var-annotated]
+        day = "substr(COALESCE(announced, published, first_seen), 1, 10)"
+        if date_from:
+            clauses.append(f"{day} >= ?")
+            params.append(date_from)
+        if date_to:
+            clauses.append(f"{day} <= ?")
+            params.append(date_to)
+        if categories:
+            clauses.append(f"pk IN (SELECT pk FROM paper_categories WHERE category IN ({','.join('?' * len(categories))}))")
+            params.extend(categories)
+        sql = "SELECT * FROM papers" + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {day}, pk"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        for row in self.db.conn.execute(sql, params):
+            yield paper_from_row(row)
+
 
 class StateRepo:
     """Small named values that must survive runs: harvest dates, resumption tokens."""

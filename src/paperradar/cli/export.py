@@ -1,0 +1,43 @@
+"""`paperradar export`: BibTeX, RIS, CSV or JSON of any selection of stored papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
+from paperradar.deliver.exports import EXPORTERS
+from paperradar.models import normalize_arxiv_id
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(help="Paper ids to export (default: every paper selected).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, ris, csv or json.")] = "bibtex",
+    date_from: Annotated[str | None, typer.Option("--from", help="Only papers dated on/after YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only papers dated on/before YYYY-MM-DD.")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", help="Only these categories.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
+) -> None:
+    """Export papers for a reference manager (BibTeX, RIS) or for analysis (CSV, JSON Lines)."""
+    if fmt not in EXPORTERS:
+        fail(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}", EXIT_BAD_INPUT)
+    with open_store(ctx) as store:
+        if ids:
+            wanted = [normalize_arxiv_id(i) or i for i in ids]
+            unknown = [i for i in wanted if store.papers.status(i) is None]
+            if unknown:
+                fail(f"not in the database: {', '.join(unknown)}", EXIT_BAD_INPUT)
+            papers = list(store.papers.iter(wanted))
+        else:
+            papers = list(store.papers.select(date_from=date_from, date_to=date_to, categories=category or []))
+        text = EXPORTERS[fmt](papers)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {len(papers)} papers to {output}", highlight=False)
+    else:
+        print(text, end="")
