@@ -8,6 +8,7 @@ from paperradar.cli import config  # noqa: F401
 from paperradar.cli import export  # noqa: F401
 from paperradar.cli import ingest  # noqa: F401
 from paperradar.cli import stats  # noqa: F401
+from paperradar.cli import subscribe  # noqa: F401
 from paperradar.cli.app import app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paperradar.store.accounts import AccountRepo, User
 from paperradar.store.delivery import DeliveryRepo, Subscription
 from paperradar.store.embeddings import EmbeddingRepo
 from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
@@ -19,6 +20,7 @@ class Store:
         self.state = StateRepo(self.db)
         self.embeddings = EmbeddingRepo(self.db)
         self.delivery = DeliveryRepo(self.db)
+        self.accounts = AccountRepo(self.db)
 
     @property
     def path(self) -> Path:
@@ -43,4 +45,4 @@ class Store:
         self.close()
 
 
-__all__ = ["Store", "Subscription", "StoreError", "data_dir", "default_db_path", "now_iso", "paper_from_row"]
+__all__ = ["Store", "Subscription", "User", "StoreError", "data_dir", "default_db_path", "now_iso", "paper_from_row"]

@@ -1,0 +1,58 @@
+"""`paperradar subscribe / unsubscribe / subscriptions`: who receives which digest by e-mail."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
+from paperradar.store import now_iso
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+@app.command()
+def subscribe(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The subscriber's e-mail address.")],
+    interest: Annotated[str, typer.Option("--interest", help="Interest profile of the digest.")] = "efficiency",
+    daily: Annotated[bool, typer.Option("--daily", help="Send the daily digest (default).")] = False,
+    weekly: Annotated[bool, typer.Option("--weekly", help="Send the weekly report.")] = False,
+    reader: Annotated[str | None, typer.Option("--reader", help="Reader whose seen-set is used (default: the address).")]
+    = None,
+) -> None:
+    """Subscribe an address to an interest's daily digest or weekly report (sent by `paperradar send`)."""
+    if not _EMAIL.match(email):
+        fail(f"not an e-mail address: {email!r}", EXIT_BAD_INPUT)
+    if daily and weekly:
+        fail("choose one of --daily and --weekly (subscribe twice for both)", EXIT_BAD_INPUT)
+    frequency = "weekly" if weekly else "daily"
+    with open_store(ctx) as store:
+        sub = store.delivery.subscribe(email, interest, frequency, now_iso(), reader=reader)
+    console.print(f"subscribed {sub.email} to the {frequency} '{interest}' digest", highlight=False)
+
+
+@app.command()
+def unsubscribe(
+    ctx: typer.Context,
+    email_or_token: Annotated[str, typer.Argument(help="An address (all its subscriptions) or an unsubscribe token.")],
+) -> None:
+    """Stop sending digests to an address (or to the subscription with this token)."""
+    with open_store(ctx) as store:
+        n = store.delivery.unsubscribe(email_or_token)
+    if not n:
+        fail(f"no active subscription for {email_or_token!r}", EXIT_BAD_INPUT)
+    console.print(f"unsubscribed {n} subscription(s)")
+
+
+@app.command()
+def subscriptions(ctx: typer.Context) -> None:
+    """List active e-mail subscriptions."""
+    with open_store(ctx) as store:
+        table = Table("email", "interest", "frequency", "reader")
+        for s in store.delivery.list():
+            table.add_row(s.email, s.interest, s.frequency, s.reader)
+        console.print(table)
