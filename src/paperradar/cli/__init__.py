@@ -7,6 +7,7 @@ from __future__ import annotations
 from paperradar.cli import config  # noqa: F401
 from paperradar.cli import export  # noqa: F401
 from paperradar.cli import ingest  # noqa: F401
+from paperradar.cli import serve  # noqa: F401
 from paperradar.cli import stats  # noqa: F401
 from paperradar.cli import subscribe  # noqa: F401
 from paperradar.cli.app import app

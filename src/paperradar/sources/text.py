@@ -48,3 +48,12 @@ def iso_date(s: str | None) -> str | None:
     if len(s) == 10 and s[4] == "-":
         return dt.date().isoformat()
     return dt.replace(microsecond=0).isoformat()
+
+
+_WITHDRAWN = re.compile(r"\b(has been|have been|was|is) withdrawn\b|\bwithdrawn by (the )?(author|arxiv|admin)|"
+                        r"^\s*withdrawn\b|\bpaper withdrawn\b", re.I)
+
+
+def is_withdrawn(*texts: str | None) -> bool:
+    """arXiv marks withdrawals in the comment (and often the abstract): "This paper has been withdrawn by the author"."""
+    return any(t and _WITHDRAWN.search(t) for t in texts)
