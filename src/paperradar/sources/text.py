@@ -57,3 +57,24 @@ _WITHDRAWN = re.compile(r"\b(has been|have been|was|is) withdrawn\b|\bwithdrawn 
 def is_withdrawn(*texts: str | None) -> bool:
     """arXiv marks withdrawals in the comment (and often the abstract): "This paper has been withdrawn by the author"."""
     return any(t and _WITHDRAWN.search(t) for t in texts)
+
+
+_AUTHOR_SEP = re.compile(r"\s*,\s*and\s+|\s*;\s*|\s*,\s*|\s+and\s+")
+
+
+def split_authors(s: str) -> list[str]:
+    """Split arXiv's author string ("A. One, B. Two, and C. Three") into names, TeX accents decoded.
+
+    Parenthesised affiliations ("A. One (MIT)") are dropped; commas inside them do not split.
+    """
+    s = latex_to_text(" ".join(s.split()))
+    depth, buf, cleaned = 0, [], ""
+    for ch in s:  # drop (affiliations), which may nest and contain commas
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif not depth:
+            buf.append(ch)
+    cleaned = "".join(buf)
+    return [n.strip() for n in _AUTHOR_SEP.split(cleaned) if n.strip() and n.strip().lower() != "et al."]
