@@ -104,7 +104,9 @@ class ArxivAtom(Source):
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
-        return sniff_root(head, b"http://www.w3.org/2005/Atom") and (b"arxiv" in head.lower())
+        root = head.split(b"<feed", 1)
+        return len(root) == 2 and b"<rss" not in root[0] and sniff_root(head, b"http://www.w3.org/2005/Atom") \
+            and b"arxiv" in head.lower()
 
     def records(self) -> Iterator[Item]:
         yield from parse_feed(self.data, self.origin).items

@@ -55,7 +55,7 @@ def _is_newer(incoming: Paper, cur: Paper) -> bool:
         return True
     if incoming.version is not None and cur.version is not None:
         return incoming.version > cur.version
-    if incoming.extra.get("announce_type") == "replace":
+    if str(incoming.extra.get("announce_type", "")).startswith("replace"):
         return incoming.content_hash != cur.content_hash
     return False
 
