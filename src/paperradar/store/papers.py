@@ -51,10 +51,12 @@ def paper_from_row(row: sqlite3.Row) -> Paper:
 
 def _is_newer(incoming: Paper, cur: Paper) -> bool:
     """Does ``incoming`` describe a later state of the paper than ``cur``?"""
+    if incoming.version is not None and cur.version is not None:
+        if incoming.version != cur.version:
+            return incoming.version > cur.version
+        return incoming.withdrawn and not cur.withdrawn
     if incoming.withdrawn and not cur.withdrawn:
         return True
-    if incoming.version is not None and cur.version is not None:
-        return incoming.version > cur.version
     if str(incoming.extra.get("announce_type", "")).startswith("replace"):
         return incoming.content_hash != cur.content_hash
     return False
@@ -71,7 +73,8 @@ def _merge(newer: Paper, older: Paper) -> Paper:
     merged.categories = list(dict.fromkeys([*newer.categories, *older.categories]))
     merged.links = {**older.links, **newer.links}
     merged.extra = {**older.extra, **newer.extra}
-    merged.withdrawn = newer.withdrawn or older.withdrawn
+    # A withdrawal is a version; a later version (e.g. a re-submission) can lift it.
+    merged.withdrawn = newer.withdrawn or (older.withdrawn and older.version == newer.version)
     if merged.version is None:
         merged.version = older.version
     by_number = {v.version: v for v in older.versions}
