@@ -1,6 +1,19 @@
 """Where papers come from: one module per format, all behind :class:`Source`, picked by content."""
 
-from paperradar.sources import absfile, arxiv_api, jsonl, oaipmh, rss  # noqa: F401  (registers the formats)
+# Registration order is detection order: specific formats first, the permissive ones (CSV, Markdown) last.
+from paperradar.sources import (  # noqa: F401  (each module registers its format)  # noqa: F401, I001
+    absfile,
+    arxiv_api,
+    bibtex,
+    csvfile,
+    hf_daily,
+    hf_search,
+    jsonl,
+    kaggle,
+    markdown,
+    oaipmh,
+    rss,
+)
 from paperradar.sources.base import Source, SourceError, detect, open_source, register, registered
 
 __all__ = ["Source", "SourceError", "detect", "open_source", "register", "registered"]

@@ -44,8 +44,8 @@ def parse_abs(content: str, origin: str) -> Paper:
     f = _fields(header)
     comment = latex_to_text(f["comments"]) if f.get("comments") else None
     abstract = " ".join(abstract.split())
-    withdrawn = is_withdrawn(comment, abstract[:300]) or any(v.size and v.size.startswith("0kb") for v in
-                                                            versions[-1:]) and is_withdrawn(comment, abstract)
+    withdrawn = is_withdrawn(comment, abstract[:300]) or (any(v.size and v.size.startswith("0kb") for v in
+                                                            versions[-1:]) and is_withdrawn(comment, abstract))
     return Paper(
         id=ids[0], title=latex_to_text(f.get("title", "")), abstract=abstract,
         authors=split_authors(f.get("authors", "")), categories=f.get("categories", "").split(),

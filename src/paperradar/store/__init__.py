@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from paperradar.store.accounts import AccountRepo, User
+from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
 from paperradar.store.delivery import DeliveryRepo, Subscription
 from paperradar.store.embeddings import EmbeddingRepo
-from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
 from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
 
 
@@ -45,4 +45,4 @@ class Store:
         self.close()
 
 
-__all__ = ["Store", "Subscription", "User", "StoreError", "data_dir", "default_db_path", "now_iso", "paper_from_row"]
+__all__ = ["Store", "StoreError", "Subscription", "User", "data_dir", "default_db_path", "now_iso", "paper_from_row"]

@@ -1,0 +1,69 @@
+"""CSV (or TSV) paper lists with a header row: title required; id/url, abstract, authors, ... optional."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from paperradar.models import Paper, Rejected, split_arxiv_id
+from paperradar.sources.base import Item, Source, SourceError, register
+from paperradar.sources.text import iso_date, split_authors
+
+ALIASES = {
+    "title": ("title", "paper", "paper title", "name"),
+    "abstract": ("abstract", "summary", "description"),
+    "authors": ("authors", "author", "creators"),
+    "id": ("id", "arxiv_id", "arxiv id", "arxiv", "eprint", "paper_id"),
+    "url": ("url", "link", "pdf", "pdf_url", "abs_url"),
+    "categories": ("categories", "category", "tags", "subjects"),
+    "published": ("published", "date", "year", "published_date", "submitted"),
+    "doi": ("doi",),
+    "comment": ("comment", "comments", "note", "notes"),
+}
+
+
+def _columns(header: list[str]) -> dict[str, str]:
+    lower = {h.strip().lower(): h for h in header}
+    return {field: lower[a] for field, names in ALIASES.items() for a in names if a in lower}
+
+
+@register
+class CsvFile(Source):
+    """A CSV/TSV file whose header names a title column."""
+
+    name = "csv"
+
+    @classmethod
+    def sniff(cls, head: bytes, filename: str) -> bool:
+        first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lower()
+        if first.startswith(("{", "[", "<", "@", "#")) or not first:
+            return False
+        cells = [c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",").split(",")]
+        return "title" in cells and len(cells) >= 2
+
+    def records(self) -> Iterator[Item]:
+        text = self.data.decode("utf-8-sig", "replace")
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel  # type: ignore[assignment]
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        cols = _columns(reader.fieldnames or [])
+        if "title" not in cols:
+            raise SourceError(f"{self.origin}: CSV header has no title column")
+        for n, row in enumerate(reader, 2):
+            get = lambda f: (row.get(cols[f]) or "").strip() if f in cols else ""  # noqa: E731
+            title = get("title")
+            if not title:
+                yield Rejected(f"row {n}", "row has no title", ",".join(str(v) for v in row.values())[:10000])
+                continue
+            ids = split_arxiv_id(get("id")) or split_arxiv_id(get("url")) if (get("id") or get("url")) else None
+            cats = get("categories").replace(",", " ").replace(";", " ").split()
+            yield Paper(
+                id=ids[0] if ids else None, version=ids[1] if ids else None, title=title, abstract=get("abstract"),
+                authors=split_authors(get("authors")), categories=cats, published=iso_date(get("published"))
+                or (get("published")[:4] if get("published")[:4].isdigit() else None),
+                doi=get("doi") or None, comment=get("comment") or None,
+                links={"url": get("url")} if get("url") else {}, source=f"csv:{self.origin}", raw=dict(row),
+            )
