@@ -139,7 +139,9 @@ def parse_response(data: bytes, origin: str) -> OaiPage:
         detail = text(err)
         raise OaiError(code, f"{origin}: OAI-PMH error {code}" + (f": {detail}" if detail else ""))
     page = OaiPage()
-    body = _child(root, "ListRecords") or _child(root, "GetRecord")
+    body = _child(root, "ListRecords")
+    if body is None:
+        body = _child(root, "GetRecord")
     if body is None:
         raise SourceError(f"{origin}: OAI-PMH response without ListRecords or GetRecord")
     for rec in _children(body, "record"):
