@@ -26,9 +26,22 @@ def latex_to_text(s: str) -> str:
         return s
 
 
+_MOJIBAKE = re.compile("[ÃÂâð][\u0080-\u00bf\u0152-\u2122]")
+
+
 def fix_text(s: str) -> str:
-    """Repair mojibake such as double-encoded UTF-8 (``ðŸ”¥`` -> ``🔥``)."""
-    return ftfy.fix_text(s)
+    """Repair mojibake such as double-encoded UTF-8 (``ðŸ”¥`` -> ``🔥``).
+
+    A text that was wholly decoded with the wrong code page is reversed exactly (that also recovers sequences
+    ftfy finds ambiguous, like ``â„“`` -> ``ℓ``); mixed texts are repaired piecewise by ftfy.
+    """
+    if _MOJIBAKE.search(s):
+        for codec in ("cp1252", "latin-1"):
+            try:
+                return s.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+    return ftfy.fix_text(s, uncurl_quotes=False)
 
 
 def iso_date(s: str | None) -> str | None:
