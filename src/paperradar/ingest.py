@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -10,29 +12,37 @@ from paperradar.models import IngestReport, Paper, Rejected
 from paperradar.sources import Source, open_source
 from paperradar.store import Store, now_iso
 
-BATCH = 5000
+BATCH = int(os.environ.get("PAPERRADAR_INGEST_BATCH", "5000"))  # papers per transaction
+
+
+def _batches(items: Iterable[Paper | Rejected], size: int) -> Iterator[list[Paper | Rejected]]:
+    batch: list[Paper | Rejected] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def ingest_items(store: Store, items: Iterable[Paper | Rejected], *, source: str,
                  progress: Callable[[int], None] | None = None, batch: int = BATCH) -> IngestReport:
     """Write parsed items in batches of ``batch``, one transaction each; return the counts.
 
-    Re-running after a crash is safe: every batch either landed whole or not at all, and writes are
-    idempotent (dedup by id, versions merged), so nothing is lost or duplicated.
+    The next batch is parsed in a second thread while the current one is written (SQLite releases the GIL while
+    it writes), so parsing and storing overlap on two cores. Re-running after a crash is safe: every batch
+    either landed whole or not at all, and writes are idempotent (dedup by id, versions merged).
     """
     report = IngestReport()
-    buf: list[Paper | Rejected] = []
-    for item in items:
-        buf.append(item)
-        if len(buf) >= batch:
-            report.add(store.papers.write_batch(buf, source=source, now=now_iso()))
+    batches = _batches(items, batch)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
+        pending = pool.submit(next, batches, None)
+        while (current := pending.result()) is not None:
+            pending = pool.submit(next, batches, None)
+            report.add(store.papers.write_batch(current, source=source, now=now_iso()))
             if progress:
-                progress(len(buf))
-            buf = []
-    if buf:
-        report.add(store.papers.write_batch(buf, source=source, now=now_iso()))
-        if progress:
-            progress(len(buf))
+                progress(len(current))
     return report
 
 

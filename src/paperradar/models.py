@@ -11,6 +11,8 @@ from typing import Any
 # New-style ids (0704.0001 .. 2612.12345) and old-style ids (hep-th/9901001, math.GT/0309136).
 _NEW_ID = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?$")
 _OLD_ID = re.compile(r"([a-z\-]+(?:\.[A-Za-z\-]{2})?/\d{7})(v\d+)?$")
+_WORD = re.compile(r"[a-z0-9]+")
+_PLAIN_ID = re.compile(r"\d{4}\.\d{4,5}")
 _ID_PREFIXES = ("arxiv:", "http://arxiv.org/abs/", "https://arxiv.org/abs/",
                 "http://arxiv.org/pdf/", "https://arxiv.org/pdf/", "oai:arxiv.org:", "oai:arXiv.org:")
 
@@ -20,6 +22,8 @@ def split_arxiv_id(raw: str) -> tuple[str, int | None] | None:
 
     Accepts bare ids, ``arXiv:`` prefixes, abs/pdf URLs (with or without ``.pdf``) and OAI identifiers.
     """
+    if _PLAIN_ID.fullmatch(raw):  # the common case, without the prefix and URL handling below
+        return raw, None
     s = raw.strip()
     low = s.lower()
     for p in _ID_PREFIXES:
@@ -46,9 +50,10 @@ def normalize_arxiv_id(raw: str) -> str | None:
 
 def normalize_title(title: str) -> str:
     """Lower-case, accent-free, punctuation-free title used to match non-arXiv records."""
-    t = unicodedata.normalize("NFKD", title)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", t))
+    if not title.isascii():
+        t = unicodedata.normalize("NFKD", title)
+        title = "".join(c for c in t if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(title.lower()))
 
 
 def dedup_key(title: str, authors: list[str]) -> str:
@@ -65,7 +70,11 @@ def last_name(author: str) -> str:
 
 def clean_text(s: str | None) -> str:
     """Collapse runs of white space (arXiv wraps titles and abstracts at 80 columns)."""
-    return " ".join(s.split()) if s else ""
+    if not s:
+        return ""
+    if "\n" not in s and "  " not in s and "\t" not in s and "\r" not in s and s[0] != " " and s[-1] != " ":
+        return s
+    return " ".join(s.split())
 
 
 @dataclass

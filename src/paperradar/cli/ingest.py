@@ -17,6 +17,8 @@ def ingest(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Files to ingest (format detected from content; .gz ok).")],
     fmt: Annotated[str | None, typer.Option("--format", help="Force a format instead of detecting it.")] = None,
+    index: Annotated[bool, typer.Option("--index/--no-index",
+                                        help="Update the keyword index now (else on the first search).")] = True,
 ) -> None:
     """Store papers from files: arXiv API/OAI-PMH/RSS XML, HF JSON, JSONL, Kaggle, CSV, BibTeX, Markdown.
 
@@ -36,6 +38,9 @@ def ingest(
                 report = ingest_sources(store, sources, progress=lambda n: bar.advance(task, n))
             except SourceError as e:
                 fail(str(e), EXIT_BAD_INPUT)
+            if index and store.papers.fts_pending():
+                task = bar.add_task("keyword index", total=store.papers.fts_pending())
+                store.papers.sync_fts(progress=lambda done, total: bar.update(task, completed=done))
         console.print(f"{report.files} file(s): [green]{report.new} new[/green], "
                       f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "
                       f"[red]{report.quarantined} quarantined[/red]", highlight=False)

@@ -37,7 +37,7 @@ def _date(v: Any) -> str | None:
     return s[:-1] + "+00:00" if s.endswith("Z") else s
 
 
-def paper_from_common(obj: dict[str, Any], origin: str) -> Paper:
+def paper_from_common(obj: dict[str, Any], origin: str, raw: str | None = None) -> Paper:
     """Build a Paper from one common-JSONL object; raise ValueError naming the missing field."""
     title = obj.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -65,7 +65,7 @@ def paper_from_common(obj: dict[str, Any], origin: str) -> Paper:
         journal_ref=obj.get("journal_ref") or None,
         source=str(obj.get("source") or origin),
         withdrawn=bool(obj.get("withdrawn", False)),
-        raw=obj,
+        raw=raw if raw is not None else obj,
     )
 
 
@@ -90,6 +90,6 @@ class CommonJsonl(Source):
                 obj = orjson.loads(line)
                 if not isinstance(obj, dict):
                     raise ValueError("not a JSON object")
-                yield paper_from_common(obj, self.origin)
+                yield paper_from_common(obj, self.origin, line.decode("utf-8"))
             except (orjson.JSONDecodeError, ValueError, TypeError, KeyError) as e:
                 yield Rejected(f"line {n}", str(e).split("\n")[0][:200], line.decode("utf-8", "replace")[:10000])

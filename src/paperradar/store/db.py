@@ -65,10 +65,15 @@ class Database:
             raise StoreError(f"{self.path}: cannot open database ({e})") from e
         self.conn.row_factory = sqlite3.Row
         try:
+            # Paper rows run to several KB (abstract + raw payload): larger pages avoid overflow chains.
+            # (Takes effect only on a new, empty file; must precede journal_mode.)
+            self.conn.execute("PRAGMA page_size=16384")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=30000")
+            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+            self.conn.execute("PRAGMA temp_store=MEMORY")
             if not readonly:
                 self.migrate()
         except sqlite3.DatabaseError as e:

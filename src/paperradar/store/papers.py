@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,16 @@ class PaperRepo:
         """Store one batch of parsed items in one transaction: dedup by id (or title + first author),
         keep version history, mark version bumps "updated", quarantine rejects. Idempotent on re-run."""
         report = IngestReport()
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # thousands of short-lived dicts per batch trigger full collections that cost more than parsing
+        try:
+            return self._write_batch(items, source=source, now=now, report=report)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _write_batch(self, items: Sequence[Paper | Rejected], *, source: str, now: str, report: IngestReport
+                     ) -> IngestReport:
         papers = [p for p in items if isinstance(p, Paper)]
         rejects = [r for r in items if isinstance(r, Rejected)]
         with self.db.transaction() as conn:
@@ -166,42 +177,69 @@ class PaperRepo:
                 continue
             row = self._row(key, p, status, now)
             if key in existing:
-                row["changed_at"] = now if key in bumped else None  # None keeps the stored value
-                updates.append(row)
+                # None keeps the stored changed_at: only a version bump makes the paper "changed" again
+                updates.append((*row[1:-2], now if key in bumped else None, key))
             else:
                 inserts.append(row)
             versions.extend((key, v.version, v.date, v.size) for v in p.versions)
             cats.extend((key, c) for c in p.categories)
         if inserts:
-            cols = ",".join(_COLUMNS)
-            conn.executemany(f"INSERT INTO papers ({cols}) VALUES ({','.join('?' * len(_COLUMNS))})",
-                             [tuple(r[c] for c in _COLUMNS) for r in inserts])
+            # Assign primary keys here (we hold the write lock) so categories can reference them directly.
+            first_pk = conn.execute("SELECT COALESCE(MAX(pk), 0) FROM papers").fetchone()[0] + 1
+            pks = {row[0]: first_pk + i for i, row in enumerate(inserts)}
+            conn.executemany(f"INSERT INTO papers (pk, {','.join(_COLUMNS)}) "
+                             f"VALUES ({','.join('?' * (len(_COLUMNS) + 1))})",
+                             [(first_pk + i, *row) for i, row in enumerate(inserts)])
+            conn.executemany("INSERT OR IGNORE INTO paper_categories (pk, category) VALUES (?, ?)",
+                             [(pks[k], c) for k, c in cats if k in pks])
         if updates:
-            sets = ",".join(f"{c} = ?" for c in _COLUMNS[1:] if c not in ("first_seen", "changed_at"))
-            cols = [c for c in _COLUMNS[1:] if c not in ("first_seen", "changed_at")]
-            conn.executemany(
-                f"UPDATE papers SET {sets}, changed_at = COALESCE(?, changed_at) WHERE id = ?",
-                [(*(r[c] for c in cols), r["changed_at"], r["id"]) for r in updates])
+            sets = ",".join(f"{c} = ?" for c in _COLUMNS[1:-2])
+            conn.executemany(f"UPDATE papers SET {sets}, changed_at = COALESCE(?, changed_at) WHERE id = ?", updates)
+            updated = {u[-1] for u in updates}
+            conn.executemany("INSERT OR IGNORE INTO paper_categories (pk, category) "
+                             "SELECT pk, ? FROM papers WHERE id = ?", [(c, k) for k, c in cats if k in updated])
         if versions:
             conn.executemany("INSERT INTO paper_versions (paper_id, version, date, size) VALUES (?, ?, ?, ?) "
                              "ON CONFLICT (paper_id, version) DO UPDATE SET "
                              "date = COALESCE(excluded.date, date), size = COALESCE(excluded.size, size)",
                              versions)
-        if cats:
-            conn.executemany("INSERT OR IGNORE INTO paper_categories (pk, category) "
-                             "SELECT pk, ? FROM papers WHERE id = ?", [(c, k) for k, c in cats])
+
+    def sync_fts(self, progress: Callable[[int, int], None] | None = None, batch: int = 20000) -> int:
+        """Index papers added since the last sync into the FTS5 keyword index; return how many.
+
+        Ingest leaves this to the first search (or to ``paperradar ingest``'s final step) because tokenizing
+        abstracts costs more than everything else an ingest does; updates of indexed rows are kept in sync by
+        triggers. Each chunk is its own transaction, so an interrupted sync resumes where it stopped.
+        """
+        conn = self.db.conn
+        start = conn.execute("SELECT pk FROM fts_watermark").fetchone()[0]
+        top = conn.execute("SELECT COALESCE(MAX(pk), 0) FROM papers").fetchone()[0]
+        total, done = max(0, top - start), 0
+        while start < top:
+            end = min(start + batch, top)
+            with self.db.transaction() as c:
+                c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors) "
+                          "SELECT pk, title, abstract, authors FROM papers WHERE pk > ? AND pk <= ?", (start, end))
+                c.execute("UPDATE fts_watermark SET pk = ?", (end,))
+            done += end - start
+            start = end
+            if progress:
+                progress(done, total)
+        return total
+
+    def fts_pending(self) -> int:
+        """How many papers are not yet in the keyword index."""
+        conn = self.db.conn
+        return int(conn.execute("SELECT COALESCE(MAX(pk), 0) - (SELECT pk FROM fts_watermark) FROM papers")
+                   .fetchone()[0])
 
     @staticmethod
-    def _row(key: str, p: Paper, status: str, now: str) -> dict[str, Any]:
-        return {
-            "id": key, "dedup_key": dedup_key(p.title, p.authors), "version": p.version, "title": p.title,
-            "abstract": p.abstract, "authors": _dumps(p.authors), "categories": _dumps(p.categories),
-            "primary_category": p.primary_category, "published": p.published, "updated": p.updated,
-            "announced": p.announced, "comment": p.comment, "doi": p.doi, "journal_ref": p.journal_ref,
-            "links": _dumps(p.links), "source": p.source, "withdrawn": int(p.withdrawn), "status": status,
-            "extra": _dumps(p.extra), "raw": _raw_text(p.raw), "content_hash": p.content_hash,
-            "first_seen": now, "changed_at": now,
-        }
+    def _row(key: str, p: Paper, status: str, now: str) -> tuple[Any, ...]:
+        """The values of ``_COLUMNS`` for one paper, in order."""
+        return (key, dedup_key(p.title, p.authors), p.version, p.title, p.abstract, _dumps(p.authors),
+                _dumps(p.categories), p.primary_category, p.published, p.updated, p.announced, p.comment, p.doi,
+                p.journal_ref, _dumps(p.links), p.source, int(p.withdrawn), status, _dumps(p.extra),
+                _raw_text(p.raw), p.content_hash, now, now)
 
     # ---- reads --------------------------------------------------------------------------------------------
     @staticmethod

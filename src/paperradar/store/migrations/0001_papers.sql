@@ -28,7 +28,6 @@ CREATE TABLE papers (
 CREATE INDEX papers_dedup ON papers (dedup_key);
 CREATE INDEX papers_published ON papers (published);
 CREATE INDEX papers_announced ON papers (announced);
-CREATE INDEX papers_changed ON papers (changed_at);
 
 CREATE TABLE paper_categories (
     pk       INTEGER NOT NULL REFERENCES papers (pk) ON DELETE CASCADE,
@@ -66,14 +65,18 @@ CREATE VIRTUAL TABLE papers_fts USING fts5 (
     content = 'papers', content_rowid = 'pk',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER papers_ai AFTER INSERT ON papers BEGIN
-    INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (new.pk, new.title, new.abstract, new.authors);
-END;
-CREATE TRIGGER papers_ad AFTER DELETE ON papers BEGIN
+-- The keyword index is filled in bulk by PaperRepo.sync_fts() (tokenizing abstracts is most of an ingest's cost),
+-- so inserts are not indexed by a trigger. Rows up to the watermark are indexed; updates and deletes of those rows
+-- keep the index exact through these triggers, rows past it are indexed with their latest values on the next sync.
+CREATE TABLE fts_watermark (id INTEGER PRIMARY KEY CHECK (id = 1), pk INTEGER NOT NULL);
+INSERT INTO fts_watermark VALUES (1, 0);
+CREATE TRIGGER papers_ad AFTER DELETE ON papers
+WHEN old.pk <= (SELECT pk FROM fts_watermark) BEGIN
     INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)
     VALUES ('delete', old.pk, old.title, old.abstract, old.authors);
 END;
-CREATE TRIGGER papers_au AFTER UPDATE OF title, abstract, authors ON papers BEGIN
+CREATE TRIGGER papers_au AFTER UPDATE OF title, abstract, authors ON papers
+WHEN old.pk <= (SELECT pk FROM fts_watermark) BEGIN
     INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)
     VALUES ('delete', old.pk, old.title, old.abstract, old.authors);
     INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (new.pk, new.title, new.abstract, new.authors);
