@@ -8,6 +8,7 @@ from paperradar.cli import config  # noqa: F401
 from paperradar.cli import export  # noqa: F401
 from paperradar.cli import fetch  # noqa: F401
 from paperradar.cli import ingest  # noqa: F401
+from paperradar.cli import search  # noqa: F401
 from paperradar.cli import serve  # noqa: F401
 from paperradar.cli import stats  # noqa: F401
 from paperradar.cli import subscribe  # noqa: F401

@@ -9,6 +9,7 @@ from paperradar.store.db import Database, StoreError, data_dir, default_db_path,
 from paperradar.store.delivery import DeliveryRepo, Subscription
 from paperradar.store.embeddings import EmbeddingRepo
 from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
+from paperradar.store.search import SearchFilters, SearchRepo
 
 
 class Store:
@@ -21,6 +22,7 @@ class Store:
         self.embeddings = EmbeddingRepo(self.db)
         self.delivery = DeliveryRepo(self.db)
         self.accounts = AccountRepo(self.db)
+        self.search = SearchRepo(self.db)
 
     @property
     def path(self) -> Path:
@@ -45,4 +47,4 @@ class Store:
         self.close()
 
 
-__all__ = ["Store", "StoreError", "Subscription", "User", "data_dir", "default_db_path", "now_iso", "paper_from_row"]
+__all__ = ["SearchFilters", "Store", "StoreError", "Subscription", "User", "data_dir", "default_db_path", "now_iso", "paper_from_row"]

@@ -47,6 +47,12 @@ class EmbeddingRepo:
         """How many papers have a vector for ``model``."""
         return int(self.db.conn.execute("SELECT count(*) FROM embeddings WHERE model = ?", (model,)).fetchone()[0])
 
+    def signature(self, model: str) -> str:
+        """Changes whenever a vector of ``model`` is added or replaced (count + newest write): a cache key."""
+        n, newest = self.db.conn.execute("SELECT count(*), max(created) FROM embeddings WHERE model = ?",
+                                         (model,)).fetchone()
+        return f"{n}:{newest}"
+
     def matrix(self, model: str, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
         """(ids, float32 matrix) of stored vectors for ``model``: all in paper order, or the given ids that have one."""
         conn = self.db.conn

@@ -1,0 +1,66 @@
+"""`paperradar search`: hybrid keyword + semantic search over every stored paper."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
+from paperradar.embed import EmbedderError
+from paperradar.index import MODES, QueryError, SearchFilters, more_like_this, search
+from paperradar.models import normalize_arxiv_id
+
+
+def filters_from(date_from: str | None, date_to: str | None, category: list[str] | None, tag: str | None,
+                 topic: str | None) -> SearchFilters:
+    """SearchFilters from CLI options."""
+    return SearchFilters(date_from=date_from, date_to=date_to, categories=category or [], tag=tag, topic=topic)
+
+
+@app.command("search")
+def search_cmd(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help='Words, "phrases", title:/author:/cat: fields, -exclusions.')]
+    = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 20,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per hit, best first.")] = False,
+    date_from: Annotated[str | None, typer.Option("--from", help="Only papers dated on/after YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only papers dated on/before YYYY-MM-DD.")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="Only these categories.")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only papers you tagged so.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="Only papers of this topic (id or label).")] = None,
+    like: Annotated[str | None, typer.Option("--like", help="More like this paper (an arXiv id).")] = None,
+    mode: Annotated[str, typer.Option("--mode", help=f"One of {', '.join(MODES)}.")] = "hybrid",
+) -> None:
+    """Find papers by keyword and meaning (BM25 and embeddings, fused), or more like a given paper."""
+    if not query and not like:
+        fail('give a query (e.g. paperradar search "KV cache compression") or --like ARXIV_ID', EXIT_BAD_INPUT)
+    filters = filters_from(date_from, date_to, category, tag, topic)
+    with open_store(ctx) as store, progress() as bar:
+        task = bar.add_task("embedding new papers", total=None)
+        try:
+            if like:
+                hits = more_like_this(store, normalize_arxiv_id(like) or like, limit=limit, filters=filters)
+            else:
+                hits = search(store, query or "", limit=limit, filters=filters, mode=mode,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except QueryError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        except EmbedderError as e:
+            fail(str(e))
+    if jsonl:
+        for h in hits:
+            print(orjson.dumps(h.as_dict()).decode())
+        return
+    if not hits:
+        console.print("no results", style="dim")
+        return
+    table = Table("#", "id", "title", "score", "why", title=f"search: {query or 'like ' + str(like)}")
+    for n, h in enumerate(hits, 1):
+        why = ", ".join(x for x in (f"keyword #{h.keyword_rank}" if h.keyword_rank else "",
+                                    f"meaning #{h.vector_rank}" if h.vector_rank else "") if x)
+        table.add_row(str(n), h.id, h.title, f"{h.score:.3f}", why)
+    console.print(table)
