@@ -6,8 +6,10 @@ from __future__ import annotations
 # Each command module registers its commands on import; one line per module.
 from paperradar.cli import config  # noqa: F401
 from paperradar.cli import export  # noqa: F401
+from paperradar.cli import feedback  # noqa: F401
 from paperradar.cli import fetch  # noqa: F401
 from paperradar.cli import ingest  # noqa: F401
+from paperradar.cli import score  # noqa: F401
 from paperradar.cli import search  # noqa: F401
 from paperradar.cli import serve  # noqa: F401
 from paperradar.cli import stats  # noqa: F401

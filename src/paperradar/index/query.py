@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 
 FIELDS = {"title": "title", "ti": "title", "abstract": "abstract", "abs": "abstract", "author": "authors",
           "au": "authors", "authors": "authors", "cat": "cat", "category": "cat"}
 STOPWORDS = frozenset("""a an and are as at be by for from has have how in into is it its of on or that the their
 this to via was we what when which while with without using based towards toward do does can""".split())
+_TOKEN = re.compile(r'-?[\w.]+:"[^"]*"|-?"[^"]*"|\S+')
 _WORD = re.compile(r"[\w][\w.\-+]*", re.UNICODE)
 
 
@@ -50,10 +50,8 @@ def parse(text: str) -> Query:
         raise QueryError("empty query: type a few words, e.g. KV cache compression")
     if text.count('"') % 2:
         raise QueryError('unbalanced quote in query: close the "phrase" or remove the quote')
-    try:
-        tokens = shlex.split(text, posix=True)
-    except ValueError as e:
-        raise QueryError(f"cannot read the query ({e})") from e
+    # Only double quotes group words: apostrophes ("don't") are ordinary characters.
+    tokens = [t.replace('"', "") for t in _TOKEN.findall(text)]
     q = Query(text=text)
     for tok in tokens:
         neg = tok.startswith("-") and len(tok) > 1

@@ -8,6 +8,7 @@ from paperradar.store.accounts import AccountRepo, User
 from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
 from paperradar.store.delivery import DeliveryRepo, Subscription
 from paperradar.store.embeddings import EmbeddingRepo
+from paperradar.store.feedback import FeedbackRepo
 from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
 from paperradar.store.search import SearchFilters, SearchRepo
 
@@ -23,6 +24,7 @@ class Store:
         self.delivery = DeliveryRepo(self.db)
         self.accounts = AccountRepo(self.db)
         self.search = SearchRepo(self.db)
+        self.feedback = FeedbackRepo(self.db)
 
     @property
     def path(self) -> Path:

@@ -56,6 +56,8 @@ def _is_newer(incoming: Paper, cur: Paper) -> bool:
         if incoming.version != cur.version:
             return incoming.version > cur.version
         return incoming.withdrawn and not cur.withdrawn
+    if incoming.version is not None and cur.version is None and incoming.content_hash != cur.content_hash:
+        return True  # a versioned record supersedes one whose version was never known
     if incoming.withdrawn and not cur.withdrawn:
         return True
     if str(incoming.extra.get("announce_type", "")).startswith("replace"):

@@ -1,0 +1,48 @@
+"""`paperradar score`: rank stored papers for an interest profile, with calibrated scores and reasons."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
+from paperradar.embed import EmbedderError
+from paperradar.relevance import ProfileError, load_profile, score_papers
+
+
+@app.command()
+def score(
+    ctx: typer.Context,
+    interest: Annotated[str, typer.Option("--interest", "-i", help="Profile name or TOML file.")] = "efficiency",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per paper: id, score, relevant, ...")]
+    = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Rows in the table (all with --jsonl).")] = 20,
+    only_relevant: Annotated[bool, typer.Option("--relevant", help="Only papers above the threshold.")] = False,
+) -> None:
+    """Score every paper in the database for an interest: score in [0, 1], relevant or not, and why."""
+    try:
+        profile = load_profile(interest)
+    except ProfileError as e:
+        fail(str(e), EXIT_BAD_INPUT)
+    with open_store(ctx) as store, progress() as bar:
+        task = bar.add_task("embedding new papers", total=None)
+        try:
+            scored = score_papers(store, profile,
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except EmbedderError as e:
+            fail(str(e))
+    if only_relevant:
+        scored = [s for s in scored if s.relevant]
+    if jsonl:
+        for s in scored:
+            print(orjson.dumps(s.as_dict()).decode())
+        return
+    n_rel = sum(s.relevant for s in scored)
+    table = Table("#", "score", "id", "title", "why", title=f"{profile.name}: {n_rel} of {len(scored)} relevant "
+                  f"(threshold {profile.threshold})")
+    for n, s in enumerate(scored[:limit], 1):
+        table.add_row(str(n), f"{s.score:.2f}{' ✓' if s.relevant else ''}", s.id, s.title, s.explanation)
+    console.print(table)

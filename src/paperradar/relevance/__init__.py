@@ -1,0 +1,71 @@
+"""Relevance: which papers matter to an interest profile, how much (calibrated to [0, 1]) and why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from paperradar.embed import Embedder, default_embedder, ensure_embeddings
+from paperradar.relevance.profiles import (
+    Profile,
+    ProfileError,
+    list_profiles,
+    load_profile,
+    parse_profile,
+    profile_text,
+    save_profile,
+)
+from paperradar.relevance.scorer import ProfileScorer, Scored, Scorer
+from paperradar.store import Store
+
+
+def feedback_key(profile: str, reader: str | None = None) -> str:
+    """Where feedback is stored: per profile, and per reader in multi-user mode."""
+    return f"{reader}:{profile}" if reader else profile
+
+
+def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: str | None = None) -> ProfileScorer:
+    """The default scorer for ``profile`` with its seeds and the reader's feedback loaded."""
+    prototypes = embedder.embed_batch(profile.prototypes) if profile.prototypes else np.zeros((0, embedder.dim))
+    seeds = None
+    if profile.seed_vectors is not None and profile.seed_model == embedder.name:
+        seeds = profile.seed_vectors
+    if profile.seeds:
+        ids, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
+        if len(ids):  # seed papers present in this database, embedded with this model
+            seeds = vecs if seeds is None else np.vstack([seeds, vecs])
+    fb = store.feedback.of_profile(feedback_key(profile.name, reader))
+    likes, dislikes = {}, {}
+    for value, target in (("like", likes), ("dislike", dislikes)):
+        ids = [i for i, v in fb.items() if v == value]
+        got, vecs = store.embeddings.matrix(embedder.name, ids)
+        titles = store.search.titles(got)
+        for i, v in zip(got, vecs, strict=True):
+            target[i] = (v, titles.get(i, ""))
+    return ProfileScorer(profile, prototypes, seeds=seeds, likes=likes, dislikes=dislikes)
+
+
+def score_papers(store: Store, profile: Profile | str, ids: Sequence[str] | None = None, *,
+                 embedder: Embedder | None = None, reader: str | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Scored]:
+    """Score every stored paper (or ``ids``) for ``profile``, best first.
+
+    Papers without an embedding are embedded first. The linear model learns from the whole collection, so
+    scoring a subset still uses every stored paper as background.
+    """
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    embedder = embedder or default_embedder()
+    ensure_embeddings(store, embedder, progress=progress)
+    all_ids, matrix = store.embeddings.matrix(embedder.name)
+    scorer = build_scorer(store, profile, embedder, reader=reader)
+    papers = list(store.papers.iter(all_ids))
+    scored = scorer.score(papers, matrix)
+    if ids is not None:
+        wanted = set(ids)
+        scored = [s for s in scored if s.id in wanted]
+    return sorted(scored, key=lambda s: -s.score)
+
+
+__all__ = ["Profile", "ProfileError", "ProfileScorer", "Scored", "Scorer", "build_scorer", "feedback_key",
+           "list_profiles", "load_profile", "parse_profile", "profile_text", "save_profile", "score_papers"]

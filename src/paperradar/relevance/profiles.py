@@ -1,0 +1,153 @@
+"""Interest profiles in TOML: a description, sub-topics, keywords, categories, seed papers, a threshold."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from paperradar.models import normalize_arxiv_id
+
+
+class ProfileError(Exception):
+    """A profile that cannot be found or read; the message names the file and the problem."""
+
+
+@dataclass
+class Profile:
+    """What one interest means. ``seed_vectors`` are precomputed embeddings shipped with a built-in profile."""
+
+    name: str
+    description: str = ""
+    subtopics: list[str] = field(default_factory=list)
+    include_keywords: list[str] = field(default_factory=list)
+    exclude_keywords: list[str] = field(default_factory=list)
+    include_categories: list[str] = field(default_factory=list)
+    exclude_categories: list[str] = field(default_factory=list)
+    seeds: list[str] = field(default_factory=list)
+    threshold: float = 0.5
+    seed_vectors: np.ndarray | None = None
+    seed_model: str | None = None
+    source: str = ""
+
+    @property
+    def prototypes(self) -> list[str]:
+        """The texts the profile is embedded from: each sub-topic, else the description."""
+        return self.subtopics or ([self.description] if self.description else [])
+
+    def keyword_patterns(self, words: list[str]) -> list[tuple[str, re.Pattern[str]]]:
+        """Word-boundary, case-insensitive patterns (a trailing * matches any ending)."""
+        out = []
+        for w in words:
+            body = re.escape(w.rstrip("*")).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+            tail = r"\w*" if w.endswith("*") else ""
+            out.append((w, re.compile(rf"(?<![\w-]){body}{tail}(?![\w])", re.I)))
+        return out
+
+
+def _str_list(data: dict[str, object], key: str, where: str) -> list[str]:
+    v = data.get(key, [])
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ProfileError(f"{where}: {key} must be a list of strings")
+    return list(v)
+
+
+def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
+    """Build a profile from TOML text; raise ProfileError naming ``where`` on any problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ProfileError(f"{where}: not valid TOML ({e})") from e
+    name = data.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,64}", name):
+        raise ProfileError(f"{where}: name must be 1-64 letters, digits, '-', '_' or '.'")
+    threshold = data.get("threshold", 0.5)
+    if not isinstance(threshold, int | float) or not 0 < threshold < 1:
+        raise ProfileError(f"{where}: threshold must be a number between 0 and 1")
+    seeds = []
+    for s in _str_list(data, "seeds", where):
+        sid = normalize_arxiv_id(s)
+        if sid is None:
+            raise ProfileError(f"{where}: seed {s!r} is not an arXiv id")
+        seeds.append(sid)
+    p = Profile(name=name, description=str(data.get("description", "")),
+                subtopics=_str_list(data, "subtopics", where),
+                include_keywords=_str_list(data, "include_keywords", where),
+                exclude_keywords=_str_list(data, "exclude_keywords", where),
+                include_categories=_str_list(data, "include_categories", where),
+                exclude_categories=_str_list(data, "exclude_categories", where),
+                seeds=seeds, threshold=float(threshold), source=where)
+    if not (p.prototypes or p.include_keywords or p.seeds):
+        raise ProfileError(f"{where}: a profile needs a description, subtopics, include_keywords or seeds")
+    seed_file = data.get("seed_file")
+    if isinstance(seed_file, str) and folder is not None:
+        with np.load(folder / seed_file) as z:
+            p.seed_vectors = z["vectors"].astype(np.float32)
+            p.seed_model = str(z["model"])
+            p.seeds = [*p.seeds, *(str(i) for i in z["ids"])]
+    return p
+
+
+def user_profiles_dir() -> Path:
+    """``<data dir>/profiles``: the reader's own profiles."""
+    from paperradar.store import data_dir
+
+    return data_dir() / "profiles"
+
+
+def builtin_names() -> list[str]:
+    """Names of the profiles shipped with paperradar."""
+    folder = resources.files("paperradar.relevance") / "profiles"
+    return sorted(e.name[:-5] for e in folder.iterdir() if e.name.endswith(".toml"))
+
+
+def list_profiles() -> list[str]:
+    """Every profile name available: built-in and the reader's own."""
+    own = sorted(p.stem for p in user_profiles_dir().glob("*.toml")) if user_profiles_dir().is_dir() else []
+    return sorted(set(builtin_names()) | set(own))
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A profile by name (the reader's own first, then built-in) or by path to a TOML file."""
+    path = Path(name_or_path)
+    if name_or_path.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise ProfileError(f"{path}: no such profile file")
+        return parse_profile(path.read_text(encoding="utf-8"), str(path), path.parent)
+    own = user_profiles_dir() / f"{name_or_path}.toml"
+    if own.is_file():
+        return parse_profile(own.read_text(encoding="utf-8"), str(own), own.parent)
+    folder = resources.files("paperradar.relevance") / "profiles"
+    builtin = folder / f"{name_or_path}.toml"
+    if builtin.is_file():
+        with resources.as_file(folder) as real:
+            return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in profile {name_or_path}", Path(real))
+    raise ProfileError(f"no interest profile named {name_or_path!r}; known: {', '.join(list_profiles())} "
+                       f"(create {own})")
+
+
+def save_profile(name: str, text: str) -> Path:
+    """Validate and write the reader's own profile ``name``; return its path."""
+    profile = parse_profile(text, f"profile {name}")
+    if profile.name != name:
+        raise ProfileError(f"profile {name}: the file's name field is {profile.name!r}")
+    folder = user_profiles_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def profile_text(name: str) -> str:
+    """The TOML text of a profile (the reader's own, else built-in)."""
+    own = user_profiles_dir() / f"{name}.toml"
+    if own.is_file():
+        return own.read_text(encoding="utf-8")
+    builtin = resources.files("paperradar.relevance") / "profiles" / f"{name}.toml"
+    if builtin.is_file():
+        return builtin.read_text(encoding="utf-8")
+    raise ProfileError(f"no interest profile named {name!r}")
