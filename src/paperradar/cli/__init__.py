@@ -14,6 +14,7 @@ from paperradar.cli import search  # noqa: F401
 from paperradar.cli import serve  # noqa: F401
 from paperradar.cli import stats  # noqa: F401
 from paperradar.cli import subscribe  # noqa: F401
+from paperradar.cli import topics  # noqa: F401
 from paperradar.cli.app import app
 
 

@@ -11,6 +11,7 @@ from paperradar.store.embeddings import EmbeddingRepo
 from paperradar.store.feedback import FeedbackRepo
 from paperradar.store.papers import PaperRepo, StateRepo, paper_from_row
 from paperradar.store.search import SearchFilters, SearchRepo
+from paperradar.store.topics import SeenRepo, SummaryRepo, TopicRepo
 
 
 class Store:
@@ -25,6 +26,9 @@ class Store:
         self.accounts = AccountRepo(self.db)
         self.search = SearchRepo(self.db)
         self.feedback = FeedbackRepo(self.db)
+        self.topics = TopicRepo(self.db)
+        self.seen = SeenRepo(self.db)
+        self.summaries = SummaryRepo(self.db)
 
     @property
     def path(self) -> Path:
