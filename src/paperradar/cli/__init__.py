@@ -5,6 +5,8 @@ from __future__ import annotations
 
 # Each command module registers its commands on import; one line per module.
 from paperradar.cli import config  # noqa: F401
+from paperradar.cli import pipeline  # noqa: F401
+from paperradar.cli import digest  # noqa: F401
 from paperradar.cli import export  # noqa: F401
 from paperradar.cli import feedback  # noqa: F401
 from paperradar.cli import fetch  # noqa: F401

@@ -103,7 +103,8 @@ class ProfileScorer(Scorer):
     def _keywords(self, papers: list[Paper]) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
         counts, found, banned = np.zeros(len(papers)), [], []
         for n, p in enumerate(papers):
-            text = f"{p.title}\n{p.abstract}"
+            bullets = p.extra.get("bullets") if not p.abstract else None
+            text = f"{p.title}\n{p.abstract or ' '.join(map(str, bullets or []))}"
             hits = [w for w, pat in self.include if pat.search(text)]
             bad = [w for w, pat in self.exclude if pat.search(text)]
             counts[n] = len(hits) - 3 * len(bad)

@@ -21,7 +21,10 @@ class EmbeddingRepo:
 
     def missing(self, model: str, ids: Sequence[str] | None = None) -> list[tuple[str, str, str, str]]:
         """Papers with no vector for ``model`` or whose text changed since: (id, title, abstract, hash)."""
-        sql = ("SELECT p.id, p.title, p.abstract, p.content_hash FROM papers p "
+        # Without an abstract, a source's own summary bullets (e.g. a curated list's) stand in for it.
+        sql = ("SELECT p.id, p.title, CASE WHEN p.abstract != '' THEN p.abstract ELSE "
+               "COALESCE((SELECT group_concat(value, ' ') FROM json_each(p.extra, '$.bullets')), '') END, "
+               "p.content_hash FROM papers p "
                "LEFT JOIN embeddings e ON e.model = ? AND e.paper_id = p.id "
                "WHERE (e.paper_id IS NULL OR e.content_hash != p.content_hash)")
         if ids is None:

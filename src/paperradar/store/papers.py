@@ -229,6 +229,12 @@ class PaperRepo:
                 progress(done, total)
         return total
 
+    def busiest_day(self) -> str | None:
+        """The announcement day with the most papers."""
+        row = self.db.conn.execute("SELECT announced, count(*) n FROM papers WHERE announced IS NOT NULL "
+                                   "GROUP BY announced ORDER BY n DESC, announced DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     def fts_pending(self) -> int:
         """How many papers are not yet in the keyword index."""
         conn = self.db.conn

@@ -1,0 +1,87 @@
+"""`paperradar digest` and `paperradar report`: the daily digest and the weekly trend report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
+from paperradar.relevance import ProfileError
+from paperradar.render import FORMATS, render
+from paperradar.reports import build_digest, build_report, verify, week_range
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}", highlight=False)
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Option("--date", help="The day (YYYY-MM-DD; default today).")] = None,
+    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile.")] = "efficiency",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "markdown",
+    reader: Annotated[str, typer.Option("--reader", help="Whose seen-set to use and update.")] = "default",
+    no_mark: Annotated[bool, typer.Option("--no-mark", help="Preview: do not record the papers as shown.")]
+    = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """The day's relevant papers, best first, grouped by topic, each with a three-bullet summary.
+
+    Papers already shown to this reader are left out (a newer version is shown again, marked updated)."""
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}", EXIT_BAD_INPUT)
+    day = day or date.today().isoformat()
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        fail(f"--date must be YYYY-MM-DD, not {day!r}", EXIT_BAD_INPUT)
+    with open_store(ctx) as store:
+        try:
+            d = build_digest(store, day, interest, reader=reader, mark=not no_mark)
+        except ProfileError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+    _write(render(d, fmt), output)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2025-W20.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Start date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
+    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile.")] = "efficiency",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, html or json.")] = "markdown",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """The weekly trend report: topics with counts and papers, noteworthy papers, rising and falling topics.
+
+    Every number and cited paper is checked against the sources before it is printed."""
+    if fmt not in ("markdown", "html", "json"):
+        fail("--format must be markdown, html or json", EXIT_BAD_INPUT)
+    try:
+        if week:
+            date_from, date_to = week_range(week)
+        elif not (date_from and date_to):
+            fail("give --week 2025-W20, or both --from and --to", EXIT_BAD_INPUT)
+        date.fromisoformat(date_from or "")
+        date.fromisoformat(date_to or "")
+    except ValueError as e:
+        fail(str(e), EXIT_BAD_INPUT)
+    with open_store(ctx) as store:
+        try:
+            r = build_report(store, date_from or "", date_to or "", interest, period=week or "")
+        except ProfileError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+    problems = verify(r, render(r, "markdown"))
+    if problems:
+        fail("the report failed its grounding check: " + "; ".join(problems[:3]))
+    _write(render(r, fmt), output)

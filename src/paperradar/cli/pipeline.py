@@ -1,0 +1,65 @@
+"""`paperradar run` (the daily job) and `paperradar demo` (the bundled sample, end to end)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from paperradar import config
+from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_store
+from paperradar.pipeline import demo as run_demo
+from paperradar.pipeline import run as run_pipeline
+from paperradar.relevance import ProfileError
+from paperradar.sources import SourceError
+from paperradar.sources.http import FetchError
+from paperradar.store import data_dir
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="oai, api, rss or hf (repeatable).")]
+    = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv categories.")] = None,
+    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile of the digest.")]
+    = "efficiency",
+    out: Annotated[Path | None, typer.Option("--out", help="Where digests go (default: <data dir>/digests).")]
+    = None,
+) -> None:
+    """The daily job: fetch, ingest, embed, score, summarize and write the digest. Exit 0 with "nothing new"
+    when nothing new arrived; 1 when a source keeps failing."""
+    cats = category or [c.strip() for c in str(config.get("fetch.categories")).split(",") if c.strip()]
+    out = out or data_dir() / "digests"
+    with open_store(ctx) as store:
+        try:
+            result = run_pipeline(store, sources=source or ["rss"], categories=cats, interest=interest, out=out,
+                                  say=lambda m: err.print(m, style="dim", highlight=False))
+        except (FetchError, SourceError) as e:
+            fail(str(e), EXIT_FAILURE)
+        except (ProfileError, ValueError) as e:
+            fail(str(e), EXIT_BAD_INPUT)
+    if result.nothing_new:
+        console.print("nothing new")
+        return
+    console.print(f"{result.ingest.new} new, {result.ingest.updated} updated; digest lists "
+                  f"{result.digest_papers} papers:", highlight=False)
+    for p in result.outputs:
+        console.print(f"  {p}", highlight=False)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the digest and report.")]
+    = Path("paperradar-demo"),
+) -> None:
+    """Run the whole pipeline on the bundled sample (a curated June-2023 list and a Hugging Face Papers page):
+    ingest, embed, score, summarize, then write a daily digest and a weekly report."""
+    with open_store(ctx) as store:
+        console.print(f"database: {store.path}", highlight=False)
+        result = run_demo(store, out, say=lambda m: console.print(m, highlight=False))
+    console.print("wrote:")
+    for p in result.outputs:
+        console.print(f"  {p.resolve()}", highlight=False)

@@ -1,0 +1,124 @@
+"""Rendering digests and reports: Markdown, HTML, JSON and Atom, from one set of templates."""
+
+from __future__ import annotations
+
+import abc
+import base64
+import io
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+import orjson
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from paperradar.reports import Digest, Report
+
+FORMATS = ("markdown", "html", "json", "atom")
+_env = Environment(loader=PackageLoader("paperradar.render", "templates"), undefined=StrictUndefined,
+                   keep_trailing_newline=True, autoescape=False)
+
+
+class Renderer(abc.ABC):
+    """Turns a Digest or Report into text of one format."""
+
+    @abc.abstractmethod
+    def render(self, obj: Digest | Report) -> str:
+        """The rendered text."""
+
+
+def _markdown(obj: Digest | Report) -> str:
+    if isinstance(obj, Digest):
+        return _env.get_template("digest.md.j2").render(d=obj)
+    return _env.get_template("report.md.j2").render(r=obj)
+
+
+def chart_png(report: Report) -> bytes:
+    """A PNG line chart of topic volume over the report's weeks (matplotlib, no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    weeks = [w for w, _c in report.history]
+    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
+    for t in report.trends[:6]:
+        ax.plot(weeks, [c.get(t.topic_id, 0) for _w, c in report.history], marker="o", label=t.label[:40])
+    ax.set_ylabel("relevant papers")
+    ax.set_title("Topic volume by week")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.tick_params(axis="x", labelsize=7)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _html(obj: Digest | Report) -> str:
+    import markdown_it
+
+    body = markdown_it.MarkdownIt("commonmark", {"html": False}).enable("table").render(_markdown(obj))
+    # <details> blocks are written by our own template; re-enable just those tags after escaping everything else
+    body = body.replace("&lt;details&gt;&lt;summary&gt;", "<details><summary>").replace(
+        "&lt;/summary&gt;&lt;p&gt;", "</summary><p>").replace("&lt;/p&gt;&lt;/details&gt;", "</p></details>")
+    if isinstance(obj, Report) and obj.history and obj.trends:
+        img = base64.b64encode(chart_png(obj)).decode()
+        chart = f'<figure class="chart"><img alt="Topic volume by week" src="data:image/png;base64,{img}"></figure>'
+        body = body.replace("<h2>General trends</h2>", chart + "\n<h2>General trends</h2>", 1)
+    title = obj.title if isinstance(obj, Report) else f"{obj.interest} papers — {obj.day}"
+    return _env.get_template("page.html.j2").render(title=title, body=Markup(body))
+
+
+def _plain(o: Any) -> Any:
+    if is_dataclass(o) and not isinstance(o, type):
+        return {k: _plain(v) for k, v in asdict(o).items() if k != "raw"}
+    if isinstance(o, list | tuple):
+        return [_plain(x) for x in o]
+    if isinstance(o, set):
+        return sorted(o)
+    if isinstance(o, dict):
+        return {k: _plain(v) for k, v in o.items() if k != "raw"}
+    return o
+
+
+def _json(obj: Digest | Report) -> str:
+    data = _plain(obj)
+    if isinstance(obj, Digest):
+        data["items"] = len(obj.items)
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+
+
+def _atom(obj: Digest | Report) -> str:
+    from feedgen.feed import FeedGenerator
+
+    if not isinstance(obj, Digest):
+        raise ValueError("Atom is available for digests")
+    fg = FeedGenerator()
+    fg.id(f"urn:paperradar:{obj.interest}:{obj.reader}")
+    fg.title(f"paperradar — {obj.interest}")
+    fg.link(href="https://arxiv.org/", rel="related")
+    fg.updated(f"{obj.day}T00:00:00+00:00")
+    for it in reversed(obj.items):
+        e = fg.add_entry()
+        e.id(f"urn:arxiv:{it.paper.id}v{it.paper.version or 1}")
+        e.title(it.paper.title + (" (updated)" if it.status == "updated" else ""))
+        e.link(href=it.url)
+        e.updated(f"{obj.day}T00:00:00+00:00")
+        for a in it.paper.authors[:10]:
+            e.author({"name": a})
+        e.summary(" ".join(it.summary.bullets) + f" — relevance {it.score:.2f}: {it.explanation}")
+        for c in it.paper.categories:
+            e.category(term=c)
+    return fg.atom_str(pretty=True).decode()
+
+
+def render(obj: Digest | Report, fmt: str) -> str:
+    """Render ``obj`` as markdown, html, json or atom."""
+    fns = {"markdown": _markdown, "html": _html, "json": _json, "atom": _atom}
+    if fmt not in fns:
+        raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return fns[fmt](obj)
+
+
+__all__ = ["FORMATS", "Renderer", "chart_png", "render"]

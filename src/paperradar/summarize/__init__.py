@@ -1,0 +1,195 @@
+"""Three grounded bullets per paper (problem, method, result), extracted from the abstract, never invented.
+
+Sentences are split with rules that survive "e.g.", "et al.", decimals and inline LaTeX; each sentence gets a
+role (problem / method / result) from cue phrases and a centrality score (TF-IDF similarity to the whole
+abstract); the best sentence of each role becomes a bullet, trimmed only by removing leading filler. The headline
+claim is the strongest quantitative phrase of the result sentences ("2.3× faster", "40% less memory", "4-bit").
+:func:`check_grounded` verifies in code that every number and named method of a text occurs in its sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from paperradar.models import Paper
+
+METHOD = "extractive-v1"
+_ABBREV = r"(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|approx|resp|w\.r\.t|No|Dr|Prof|al|Inc|St)\."
+_MATH = re.compile(r"\$[^$]*\$")
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$\\])")
+_PROBLEM = re.compile(r"\b(however|challenge|bottleneck|costly|expensive|suffer|limit|struggle|remain|lack|"
+                      r"difficult|prohibitive|hinder|problem|issue|overhead|slow|demand)\w*", re.I)
+_METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|study|investigate)|this paper|in this work|"
+                     r"our (method|approach|framework)|proposed|called|dubbed|named)\b", re.I)
+_RESULT = re.compile(r"\b(achiev|outperform|improv|reduc|speed|faster|accelerat|surpass|yield|attain|"
+                     r"demonstrat|show|result|up to|compared|while maintaining|without)\w*|\d+(\.\d+)?\s*(%|×|x\b)",
+                     re.I)
+_NUMBER = re.compile(r"(?<![\w.])[-−+]?\d+(?:[.,]\d+)*(?:\s?(?:%|×|x(?![a-z])|-?bit\b|[kKMBT]\b))?")
+_HEADLINE = re.compile(
+    r"(?<![\w.,])(?:up to\s+)?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:×|x(?![a-z]))\s*(?:faster|speed-?ups?|acceleration|compression|"
+    r"fewer \w+|less \w+|smaller|reduction(?: in \w+)?|higher \w+)?|"
+    r"\d+(?:\.\d+)?\s?%\s*(?:fewer|less|lower|reduction|faster|higher|smaller|of the \w+|memory|latency|"
+    r"(?:of )?(?:tokens|parameters|FLOPs|compute))(?:\s\w+)?|"
+    r"(?<![\w.,])\d+(?:\.\d+)?-bit\b|(?<![\w.,])\d+(?:\.\d+)?\s?(?:bits?)\b", re.I)
+_FILLER = re.compile(r"^(?:in this (?:paper|work|study),?\s*|here,?\s*|to (?:this|that) end,?\s*|"
+                     r"to address (?:this|these) (?:issue|challenge|problem|limitation)s?,?\s*)", re.I)
+_BOILERPLATE = re.compile(r"https?://|github\.com|code (?:is|and \w+ are) (?:publicly )?available|"
+                          r"(?:are|is) available at|will be released", re.I)
+_NAMED = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][A-Za-z0-9\-]*|[A-Z]{2,}[A-Za-z0-9\-]*|[A-Za-z]+-\d+[A-Za-z0-9\-]*)\b")
+
+
+@dataclass
+class Summary:
+    """Three bullets (problem, method, result) and the headline claim, with the method that made them."""
+
+    bullets: list[str] = field(default_factory=list)
+    headline: str | None = None
+    method: str = METHOD
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an abstract; abbreviations, decimals, versions and $math$ never end a sentence."""
+    if not text:
+        return []
+    protected: dict[str, str] = {}
+
+    def keep(m: re.Match[str]) -> str:
+        key = f"\x00{len(protected)}\x00"
+        protected[key] = m.group(0)
+        return key
+
+    t = _MATH.sub(keep, text)
+    t = re.sub(_ABBREV, keep, t)
+    t = re.sub(r"\b[A-Z]\.(?=\s?[A-Z]\.)|\b[A-Z]\.(?= [A-Z][a-z])", keep, t)  # initials: J. K. Rowling
+    t = re.sub(r"https?://\S+", keep, t)
+    out = []
+    for s in _BOUNDARY.split(t):
+        for key, val in protected.items():
+            s = s.replace(key, val)
+        s = s.strip()
+        if s:
+            out.append(s)
+    return out
+
+
+def numbers_in(text: str) -> set[str]:
+    """Normalized numeric tokens of a text (2.3×, 40%, 4-bit, 1,000 -> 1000)."""
+    t = text.replace("−", "-").replace("\u2009", " ").replace("\u202f", " ")
+    out = set()
+    for m in _NUMBER.finditer(t):
+        num = re.match(r"[-+]?\d+(?:[.,]\d+)*", m.group(0).lstrip("-+"))
+        if num:
+            out.add(num.group(0).replace(",", ""))
+    return out
+
+
+def named_methods(text: str) -> set[str]:
+    """CamelCase words, acronyms and names with digits (SqueezeLLM, LoRA, KV, GPT-4), outside $math$."""
+    return {m for m in _NAMED.findall(_MATH.sub(" ", text)) if not m.isdigit()}
+
+
+def check_grounded(text: str, sources: Sequence[str]) -> list[str]:
+    """Problems with ``text``: every number and named method in it must occur in some source text."""
+    src = " ".join(sources)
+    src_numbers = numbers_in(src)
+    src_norm = src.replace("−", "-")
+    problems = [f"number {n} not in the sources" for n in sorted(numbers_in(text) - src_numbers)]
+    problems += [f"name {n!r} not in the sources" for n in sorted(named_methods(text)) if n not in src_norm]
+    return problems
+
+
+def _centrality(sentences: list[str]) -> list[float]:
+    if len(sentences) < 2:
+        return [1.0] * len(sentences)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        X = TfidfVectorizer(stop_words="english").fit_transform([*sentences, " ".join(sentences)])
+    except ValueError:
+        return [1.0] * len(sentences)
+    whole = X[-1]
+    return [float((X[i] @ whole.T).toarray()[0, 0]) for i in range(len(sentences))]
+
+
+def _tidy(sentence: str) -> str:
+    s = _FILLER.sub("", sentence).strip()
+    return s[0].upper() + s[1:] if s else s
+
+
+def headline_claim(text: str) -> str | None:
+    """The strongest quantitative claim in ``text`` (a phrase taken verbatim), or None."""
+    found = [m.group(0).strip() for m in _HEADLINE.finditer(text)]
+    if not found:
+        return None
+
+    def strength(phrase: str) -> float:
+        n = re.search(r"\d+(?:\.\d+)?", phrase)
+        v = float(n.group(0)) if n else 0.0
+        return v if ("×" in phrase or "x" in phrase.lower().split()[0:2][-1]) else v / 10
+
+    return max(found, key=lambda p: (("×" in p or re.search(r"\dx", p) is not None), strength(p)))
+
+
+def summarize(paper: Paper) -> Summary:
+    """Three bullets from the paper's own text (see the module docstring); always grounded."""
+    bullets = paper.extra.get("bullets") if isinstance(paper.extra.get("bullets"), list) else None
+    if not paper.abstract:
+        if bullets:  # the source's own summary (e.g. a curated list): shown as given
+            return Summary([str(b) for b in bullets][:3], headline_claim(" ".join(map(str, bullets))), "source")
+        return Summary([paper.title], None, "title")
+    sentences = split_sentences(paper.abstract)
+    if len(sentences) <= 3:
+        return Summary([_tidy(s) for s in sentences], headline_claim(paper.abstract))
+    cent = _centrality(sentences)
+    n = len(sentences)
+
+    def pick(pattern: re.Pattern[str], position_bonus: list[float], taken: set[int]) -> int:
+        scores = [(bool(pattern.search(s)) * 1.0 + cent[i] + position_bonus[i] - 2.0 * bool(_BOILERPLATE.search(s)),
+                   i) for i, s in enumerate(sentences) if i not in taken]
+        return max(scores)[1]
+
+    early = [max(0.0, 0.6 - 0.2 * i) for i in range(n)]
+    middle = [0.3 if 0 < i < n - 1 else 0.0 for i in range(n)]
+    late = [0.15 * i / (n - 1) for i in range(n)]
+    taken: set[int] = set()
+    p = pick(_PROBLEM, early, taken)
+    taken.add(p)
+    m = pick(_METHOD, middle, taken)
+    taken.add(m)
+    r = pick(_RESULT, late, taken)
+    order = [p, m, r]
+    results_text = " ".join(sentences[i] for i in range(n) if _RESULT.search(sentences[i]))
+    summary = Summary([_tidy(sentences[i]) for i in order], headline_claim(results_text or paper.abstract))
+    if check_grounded(" ".join(summary.bullets), [paper.title, paper.abstract]):
+        summary.bullets = [sentences[i] for i in order]  # tidying must never change a fact: keep the originals
+    return summary
+
+
+def ensure_summaries(store, ids: Sequence[str], *, llm=None) -> dict[str, Summary]:  # type: ignore[no-untyped-def]
+    """Summaries of the given papers, computed once per content hash and stored; with ``llm`` (see
+    :mod:`paperradar.llm`) its validated summary is preferred and the offline one is the fallback."""
+    from paperradar.store import now_iso
+
+    papers = list(store.papers.iter(ids))
+    method = llm.method if llm is not None else METHOD
+    stored = store.summaries.get_many([p.id for p in papers], method)
+    out: dict[str, Summary] = {}
+    fresh = []
+    for p in papers:
+        have = stored.get(p.id)
+        if have and have[0] == p.content_hash:
+            out[p.id] = Summary(have[1], have[2], method)
+            continue
+        s = llm.summarize(p) if llm is not None else None
+        s = s or summarize(p)
+        out[p.id] = s
+        fresh.append((p.id, method, p.content_hash, s.bullets, s.headline))
+    if fresh:
+        store.summaries.save_many(fresh, now_iso())
+    return out
+
+
+__all__ = ["METHOD", "Summary", "check_grounded", "ensure_summaries", "headline_claim", "named_methods",
+           "numbers_in", "split_sentences", "summarize"]
