@@ -229,6 +229,18 @@ class PaperRepo:
                 progress(done, total)
         return total
 
+    def latest_day(self) -> str | None:
+        """The most recent paper date (announced, else published, else first seen)."""
+        row = self.db.conn.execute("SELECT max(substr(COALESCE(announced, published, first_seen), 1, 10)) "
+                                   "FROM papers").fetchone()
+        return row[0] if row else None
+
+    def days(self, limit: int = 60) -> list[tuple[str, int]]:
+        """(day, papers) for the most recent days that have papers."""
+        return [(r[0], r[1]) for r in self.db.conn.execute(
+            "SELECT substr(COALESCE(announced, published, first_seen), 1, 10) d, count(*) FROM papers "
+            "GROUP BY d ORDER BY d DESC LIMIT ?", (limit,))]
+
     def busiest_day(self) -> str | None:
         """The announcement day with the most papers."""
         row = self.db.conn.execute("SELECT announced, count(*) n FROM papers WHERE announced IS NOT NULL "
