@@ -91,3 +91,30 @@ def test_unsubscribe_by_token_stops_delivery(store, smtp_server):
     report = send_due(store, "daily", "2025-05-22", _render([]), SmtpDeliverer(SmtpSettings("127.0.0.1", port)),
                       sender="r@x.org", base_url="http://x")
     assert report.sent == [] and inbox.messages == []
+
+
+def test_send_command_mails_a_real_digest(runner, db_path, smtp_server, monkeypatch):
+    """`paperradar send` renders each subscriber's digest and delivers it through the SMTP server."""
+    from paperradar.cli import app
+    from paperradar.embed import default_embedder
+    from paperradar.models import Paper
+    from paperradar.store import Store
+
+    inbox, port = smtp_server
+    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
+    monkeypatch.setenv("PAPERRADAR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PAPERRADAR_SMTP_PORT", str(port))
+    default_embedder.cache_clear()
+    papers = [Paper(id=f"2501.0000{i}", title=f"Efficient KV cache quantization and pruning {i}",
+                    abstract="Efficient inference: quantization, pruning and KV cache compression cut latency.",
+                    categories=["cs.LG"], announced="2025-01-02") for i in range(1, 4)]
+    with Store(db_path) as s:
+        s.papers.write_batch(papers, source="t", now="t")
+        s.delivery.subscribe("reader@example.org", "efficiency", "daily", "t")
+    r = runner.invoke(app, ["--db", str(db_path), "send", "--date", "2025-01-02"])
+    assert r.exit_code == 0, r.output
+    assert "daily 2025-01-02: 1 sent" in r.output
+    assert len(inbox.messages) == 1 and "Efficient KV cache" in inbox.messages[0].get_body(("plain",)).get_content()
+    r = runner.invoke(app, ["--db", str(db_path), "send", "--date", "2025-01-02"])
+    assert "0 sent" in r.output and len(inbox.messages) == 1
+    default_embedder.cache_clear()

@@ -13,6 +13,7 @@ from paperradar.cli import fetch  # noqa: F401
 from paperradar.cli import ingest  # noqa: F401
 from paperradar.cli import score  # noqa: F401
 from paperradar.cli import search  # noqa: F401
+from paperradar.cli import send  # noqa: F401
 from paperradar.cli import serve  # noqa: F401
 from paperradar.cli import stats  # noqa: F401
 from paperradar.cli import subscribe  # noqa: F401
