@@ -30,6 +30,7 @@ def serve(
     import uvicorn
 
     from paperradar.web import Settings, create_app
+    from paperradar.web.app import embed_backlog
 
     db = ctx.obj.db or default_db_path()
     if host not in ("127.0.0.1", "localhost", "::1") and not multi_user:
@@ -39,6 +40,7 @@ def serve(
     if base == config.SETTINGS["web.base_url"].default:
         base = f"http://{host}:{port}"
     application = create_app(Settings(db=db, multi_user=multi_user, interest=interest, base_url=base))
+    embed_backlog(db)
     console.print(f"paperradar on http://{host}:{port}/ (database {db}; "
                   f"{'multi-user' if multi_user else 'single-user'} mode)", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -108,8 +108,12 @@ def fuse(keyword: list[tuple[str, float]], vector: list[tuple[str, float]], *, k
 
 def search(store: Store, query: str, *, limit: int = 20, filters: SearchFilters | None = None,
            embedder: Embedder | None = None, mode: str = "hybrid",
-           progress: Callable[[int, int], None] | None = None) -> list[SearchHit]:
-    """Search stored papers; raise QueryError (one line) for a malformed query."""
+           progress: Callable[[int, int], None] | None = None, update: bool = True) -> list[SearchHit]:
+    """Search stored papers; raise QueryError (one line) for a malformed query.
+
+    With ``update`` (the CLI) papers not yet indexed or embedded are processed first; the web app passes False
+    so a request never carries an ingest's backlog, and searches what is indexed so far.
+    """
     if mode not in MODES:
         raise QueryError(f"unknown search mode {mode!r}; choose one of: {', '.join(MODES)}")
     q = parse(query)
@@ -120,10 +124,11 @@ def search(store: Store, query: str, *, limit: int = 20, filters: SearchFilters 
     keyword: list[tuple[str, float]] = []
     vector: list[tuple[str, float]] = []
     if mode in ("hybrid", "keyword"):
-        store.papers.sync_fts()
+        if update:
+            store.papers.sync_fts()
         keyword = _keyword(store, q, depth, filters)
     if mode in ("hybrid", "vector"):
-        embedder = _prepare(store, embedder, progress)
+        embedder = _prepare(store, embedder, progress) if update else (embedder or default_embedder())
         allowed = store.search.allowed_ids(filters)
         if q.excluded or q.fields or q.phrases:
             # hard constraints: only papers the keyword side admits may come from the vector side

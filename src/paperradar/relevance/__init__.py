@@ -51,12 +51,12 @@ def score_papers(store: Store, profile: Profile | str, ids: Sequence[str] | None
                  progress: Callable[[int, int], None] | None = None) -> list[Scored]:
     """Score every stored paper (or ``ids``) for ``profile``, best first.
 
-    Papers without an embedding are embedded first. The linear model learns from the whole collection, so
-    scoring a subset still uses every stored paper as background.
+    Papers asked about that have no embedding yet are embedded first. The linear model learns from every
+    embedded paper, so scoring a subset still uses the whole collection as background.
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     embedder = embedder or default_embedder()
-    ensure_embeddings(store, embedder, progress=progress)
+    ensure_embeddings(store, embedder, ids, progress=progress)  # only the papers asked about
     all_ids, matrix = store.embeddings.matrix(embedder.name)
     scorer = build_scorer(store, profile, embedder, reader=reader)
     papers = list(store.papers.iter(all_ids))

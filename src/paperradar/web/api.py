@@ -114,7 +114,7 @@ def api_search(request: Request, q: str, limit: Annotated[int, Query(ge=1, le=20
     filters = SearchFilters(date_from=_valid_day(date_from), date_to=_valid_day(date_to),
                             categories=[category] if category else [], tag=tag)
     try:
-        hits = search(request.app.state.stores.get(), q, limit=limit, filters=filters)
+        hits = search(request.app.state.stores.get(), q, limit=limit, filters=filters, update=False)
     except QueryError as e:
         raise HTTPException(400, str(e)) from e
     return {"query": q, "hits": [h.as_dict() for h in hits]}

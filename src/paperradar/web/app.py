@@ -38,7 +38,8 @@ class Stores:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        Store(path).close()  # migrate once, up front
+        with Store(path) as store:  # migrate once, and bring the keyword index up to date, before serving
+            store.papers.sync_fts()
 
     def get(self) -> Store:
         """This thread's store."""
@@ -66,6 +67,20 @@ class AuthMiddleware(BaseHTTPMiddleware):
         if new_session:
             set_session_cookie(response, new_session[0], app_state.settings.secure_cookies)
         return response
+
+
+def embed_backlog(path: Path) -> threading.Thread:
+    """Embed papers that have no vector yet, in a background thread with its own connection, so search by
+    meaning covers them soon without any request waiting for it."""
+    def work() -> None:
+        from paperradar.embed import ensure_embeddings
+
+        with Store(path) as store:
+            ensure_embeddings(store)
+
+    thread = threading.Thread(target=work, name="embed-backlog", daemon=True)
+    thread.start()
+    return thread
 
 
 def create_app(settings: Settings) -> FastAPI:

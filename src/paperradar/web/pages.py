@@ -123,7 +123,7 @@ def search_page(request: Request, q: str = "", date_from: str | None = None, dat
         filters = SearchFilters(date_from=f["date_from"], date_to=f["date_to"],
                                 categories=[category] if category else [], tag=tag or None)
         try:
-            found = search(store, q, limit=limit, filters=filters)
+            found = search(store, q, limit=limit, filters=filters, update=False)
         except QueryError as e:
             found, error = [], str(e)
         papers = {p.id: p for p in store.papers.iter([h.id for h in found])}
