@@ -66,7 +66,8 @@ def test_report_and_digest_cite_only_inputs_and_ground_every_number(store, dev_r
     assert report.trends and all(t.items for t in report.trends)
     cited = set(re.findall(r"arxiv\.org/abs/([\d.]+)", md))
     assert cited and cited <= {p.id for p in papers}
-    numbers = set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"https?://\S+?\)", ")", md)))
+    prose = re.sub(r"(?m)^\d+\. ", "", re.sub(r"https?://\S+?\)", ")", md))
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", prose))
     sources = " ".join(f"{p.title} {p.abstract}" for p in papers) + " " + " ".join(report.computed)
     sources += f" {report.date_from} {report.date_to}"
     assert all(n in sources for n in numbers)

@@ -278,7 +278,9 @@ def verify(report: Report, text: str) -> list[str]:
     # topic labels are phrases taken from the period's abstracts by the topic model (c-TF-IDF)
     sources.append(" ".join(t.label for t in report.trends + report.rising + report.falling))
     sources.append(f"{report.period} {report.date_from} {report.date_to} {report.title}")
-    problems = check_grounded(re.sub(r"https?://[^\s)\"'<>]+", " ", text), sources)  # links are not claims
+    claims = re.sub(r"https?://[^\s)\"'<>]+", " ", text)  # links are not claims
+    claims = re.sub(r"(?m)^\s*\d+\.\s", "", claims)  # nor the numbers of a numbered list
+    problems = check_grounded(claims, sources)
     allowed = {i.paper.id for i in report.cited}
     for pid in re.findall(r"arxiv\.org/abs/([\w./-]+?)(?=[)\s\"'<]|$)", text):
         if pid not in allowed:
