@@ -91,7 +91,7 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        with httpx.Client(base_url=base) as client:
+        with httpx.Client(base_url=base, timeout=300) as client:
             client.get("/search?q=warm")  # loads the vector index once
             day = client.get("/api/papers", params={"limit": 1}).json()["papers"][0]["date"]
             client.get(f"/?date={day}")

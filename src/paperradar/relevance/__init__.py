@@ -59,11 +59,12 @@ def score_papers(store: Store, profile: Profile | str, ids: Sequence[str] | None
     ensure_embeddings(store, embedder, ids, progress=progress)  # only the papers asked about
     all_ids, matrix = store.embeddings.matrix(embedder.name)
     scorer = build_scorer(store, profile, embedder, reader=reader)
-    papers = list(store.papers.iter(all_ids))
-    scored = scorer.score(papers, matrix)
-    if ids is not None:
-        wanted = set(ids)
-        scored = [s for s in scored if s.id in wanted]
+    if ids is None:
+        scored = scorer.score(list(store.papers.iter(all_ids)), matrix)
+    else:
+        row = {pid: n for n, pid in enumerate(all_ids)}
+        wanted = [pid for pid in dict.fromkeys(ids) if pid in row]
+        scored = scorer.score(list(store.papers.iter(wanted)), matrix[[row[p] for p in wanted]], background=matrix)
     return sorted(scored, key=lambda s: -s.score)
 
 

@@ -10,6 +10,7 @@ threshold means the same from day to day.
 from __future__ import annotations
 
 import abc
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ KW_CENTER, KW_SCALE = 1.0, 1.5
 W_DESC, W_KW, W_FEEDBACK = 0.3, 0.2, 1.0
 SLOPE, OFFSET = 0.8, -0.5  # threshold 0.5 <=> raw evidence above -0.6 (about the top 12% on dev)
 MAX_NEGATIVES = 20000
+_FITTED: dict[str, object] = {}  # fitted classifiers by a hash of their training data
 
 
 @dataclass
@@ -46,8 +48,9 @@ class Scorer(abc.ABC):
     """Scores a batch of papers (with their embeddings) for one profile."""
 
     @abc.abstractmethod
-    def score(self, papers: list[Paper], vectors: np.ndarray) -> list[Scored]:
-        """One Scored per paper, in the same order."""
+    def score(self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None
+              ) -> list[Scored]:
+        """One Scored per paper, in the same order (``background``: the collection to compare against)."""
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -77,9 +80,12 @@ class ProfileScorer(Scorer):
             parts.append(np.stack([v for v, _t in self.likes.values()]))
         return np.vstack(parts) if parts else None
 
-    def _margin(self, vectors: np.ndarray) -> np.ndarray | None:
-        """Linear SVM margin, or None when there are no positives to learn from."""
+    def _margin(self, vectors: np.ndarray, background: np.ndarray | None = None) -> np.ndarray | None:
+        """Linear SVM margin of ``vectors``, learnt against ``background`` (default: the vectors themselves) as
+        weak negatives; None when there are no positives to learn from."""
         positives = self._positives()
+        scored = vectors
+        vectors = background if background is not None else vectors
         if positives is None or len(positives) < 3 or len(vectors) < 10:
             return None
         from sklearn.svm import LinearSVC
@@ -96,9 +102,17 @@ class ProfileScorer(Scorer):
             # a dislike is a deliberate signal: weigh it like many weak negatives
             weights.append(np.full(len(hard), max(1.0, len(negatives) / max(1, len(positives)))))
         X, y, w = np.vstack(parts), np.concatenate(labels), np.concatenate(weights)
-        clf = LinearSVC(C=0.1, class_weight="balanced", max_iter=5000, random_state=self.random_state)
-        clf.fit(X, y, sample_weight=w)
-        return clf.decision_function(vectors)
+        # The fitted model is reused while its inputs are the same (a web page scoring a day's papers many
+        # times); the key covers every input of the fit.
+        key = hashlib.sha1(X.tobytes() + w.tobytes()).hexdigest()
+        clf = _FITTED.get(key)
+        if clf is None:
+            clf = LinearSVC(C=0.1, class_weight="balanced", max_iter=5000, random_state=self.random_state)
+            clf.fit(X, y, sample_weight=w)
+            if len(_FITTED) >= 16:
+                _FITTED.pop(next(iter(_FITTED)))
+            _FITTED[key] = clf
+        return clf.decision_function(scored)
 
     def _keywords(self, papers: list[Paper]) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
         counts, found, banned = np.zeros(len(papers)), [], []
@@ -112,7 +126,10 @@ class ProfileScorer(Scorer):
             banned.append(bad)
         return counts, found, banned
 
-    def score(self, papers: list[Paper], vectors: np.ndarray) -> list[Scored]:
+    def score(self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None
+              ) -> list[Scored]:
+        """Score ``papers`` (rows of ``vectors``); ``background`` is the whole collection the model learns
+        from (default: the scored papers themselves)."""
         if not papers:
             return []
         sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(papers), 1))
@@ -120,7 +137,7 @@ class ProfileScorer(Scorer):
         nearest_sub = sims.argmax(axis=1)
         kw, found, banned = self._keywords(papers)
         raw = W_DESC * (desc - DESC_CENTER) / DESC_SCALE + W_KW * np.minimum(kw - KW_CENTER, 5) / KW_SCALE
-        margin = self._margin(vectors)
+        margin = self._margin(vectors, background)
         if margin is not None:
             raw = raw + margin * 4.0  # LinearSVC margins live in about [-1, 1]
         else:

@@ -167,7 +167,12 @@ def build_digest(store: Store, day: str, interest: str = "efficiency", *, reader
     if not scored:
         return digest
     week = week_of(day)
-    model = assign_topics(store, *week_range(week), embedder=embedder, period=week)
+    stored = store.topics.of_period(week)
+    if all(s.id in stored for s in scored):  # the week's topics are already built: reuse them, write nothing
+        model = TopicModel(assignment={pid: tid for pid, (tid, _l) in stored.items()},
+                           labels=dict(stored.values()))
+    else:
+        model = assign_topics(store, *week_range(week), embedder=embedder, period=week)
     digest.groups = _group(_items(store, scored, model, llm))
     if mark:
         mark_shown(store, digest)

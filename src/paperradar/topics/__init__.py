@@ -158,10 +158,12 @@ class TopicModel:
 
     topics: list[Topic] = field(default_factory=list)
     assignment: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # labels of topics known only by id (from the store)
 
     def label_of(self, topic_id: str) -> str:
         """A topic's label ('Other' for outliers)."""
-        return next((t.label for t in self.topics if t.id == topic_id), "Other")
+        found = next((t.label for t in self.topics if t.id == topic_id), None)
+        return found or self.labels.get(topic_id, "Other")
 
 
 def build(papers: Sequence[Paper], embeddings: np.ndarray, *, clusterer: Clusterer | None = None,
