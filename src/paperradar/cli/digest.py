@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
+from paperradar.llm import from_settings as llm_from_settings
 from paperradar.relevance import ProfileError
 from paperradar.render import FORMATS, render
 from paperradar.reports import build_digest, build_report, verify, week_range
@@ -46,7 +47,7 @@ def digest(
         fail(f"--date must be YYYY-MM-DD, not {day!r}", EXIT_BAD_INPUT)
     with open_store(ctx) as store:
         try:
-            d = build_digest(store, day, interest, reader=reader, mark=not no_mark)
+            d = build_digest(store, day, interest, reader=reader, mark=not no_mark, llm=llm_from_settings(store))
         except ProfileError as e:
             fail(str(e), EXIT_BAD_INPUT)
     _write(render(d, fmt), output)
@@ -78,7 +79,8 @@ def report(
         fail(str(e), EXIT_BAD_INPUT)
     with open_store(ctx) as store:
         try:
-            r = build_report(store, date_from or "", date_to or "", interest, period=week or "")
+            r = build_report(store, date_from or "", date_to or "", interest, period=week or "",
+                             llm=llm_from_settings(store))
         except ProfileError as e:
             fail(str(e), EXIT_BAD_INPUT)
     problems = verify(r, render(r, "markdown"))

@@ -253,6 +253,12 @@ def build_report(store: Store, date_from: str, date_to: str, interest: str = "ef
     intro = (f"{len(items)} of the {len(all_ids)} papers of {label} were relevant to '{profile.name}'. "
              + (f"They fall into {len(major)} main topics, led by {', '.join(t.label for t in major[:3])}."
                 if major else "No topic stood out."))
+    if llm is not None and major:
+        facts = intro + "\n" + "\n".join(
+            f"- {t.label}: {t.count} papers; e.g. {i.paper.id}: {i.paper.title}. {' '.join(i.summary.bullets[:2])}"
+            for t in major for i in t.items[:2])
+        allowed = {i.paper.id or "" for t in major for i in t.items}
+        intro = llm.prose(facts, allowed, [f"{i.paper.title} {i.paper.abstract}" for i in items]) or intro  # type: ignore[attr-defined]
     rising = [t for t in trends if t.trend in ("rising", "new")][:5]
     falling = [t for t in trends if t.trend == "falling"][:5]
     conclusion = (f"The period's weight sits on {lead}"
