@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SHARED, peak_rss_mb, write_section  # noqa: E402
+from common import SHARED, peak_rss_mb, write_section
 
-from paperradar.ingest import ingest_files  # noqa: E402
-from paperradar.store import Store  # noqa: E402
+from paperradar.ingest import ingest_files
+from paperradar.store import Store
 
 CORPUS = SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz"
 

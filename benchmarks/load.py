@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SHARED, write_section  # noqa: E402
+from common import ROOT, SHARED, write_section
 
 CACHE = ROOT / "benchmarks" / ".cache"
 QUERIES = ["kv cache compression", "speculative decoding", "low-bit quantization", "token pruning vision",

@@ -19,13 +19,13 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SHARED, peak_rss_mb, write_section  # noqa: E402
+from common import ROOT, SHARED, peak_rss_mb, write_section
 
-from paperradar.embed import default_embedder, ensure_embeddings  # noqa: E402
-from paperradar.render import render  # noqa: E402
-from paperradar.reports import build_report, verify  # noqa: E402
-from paperradar.sources.jsonl import paper_from_common  # noqa: E402
-from paperradar.store import Store  # noqa: E402
+from paperradar.embed import default_embedder, ensure_embeddings
+from paperradar.render import render
+from paperradar.reports import build_report, verify
+from paperradar.sources.jsonl import paper_from_common
+from paperradar.store import Store
 
 CORPUS = SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz"
 CACHE = ROOT / "benchmarks" / ".cache"

@@ -39,7 +39,7 @@ def replay_server() -> Iterator[ReplayServer]:
     state = ReplayServer()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's hook name)
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             state.requests.append((parts.path, params))

@@ -25,7 +25,7 @@ def chat_server():
     state = {"script": [], "requests": []}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's hook name)
+        def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             state["requests"].append((self.path, body, self.headers.get("Authorization")))
             status, content = state["script"].pop(0) if state["script"] else (500, "")

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 FIELDS = {"title": "title", "ti": "title", "abstract": "abstract", "abs": "abstract", "author": "authors",
           "au": "authors", "authors": "authors", "cat": "cat", "category": "cat"}
-STOPWORDS = frozenset("""a an and are as at be by for from has have how in into is it its of on or that the their
-this to via was we what when which while with without using based towards toward do does can""".split())
+STOPWORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "via", "was", "we", "what", "when", "which", "while", "with", "without", "using", "based", "towards", "toward", "do", "does", "can"])
 _TOKEN = re.compile(r'-?[\w.]+:"[^"]*"|-?"[^"]*"|\S+')
 _WORD = re.compile(r"[\w][\w.\-+]*", re.UNICODE)
 

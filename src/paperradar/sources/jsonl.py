@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -83,13 +83,18 @@ class CommonJsonl(Source):
         return b'"title"' in first and b'"submitter"' not in first and b'"authors_parsed"' not in first
 
     def records(self) -> Iterator[Item]:
-        for n, line in enumerate(self.data.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = orjson.loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError("not a JSON object")
-                yield paper_from_common(obj, self.origin, line.decode("utf-8"))
-            except (orjson.JSONDecodeError, ValueError, TypeError, KeyError) as e:
-                yield Rejected(f"line {n}", str(e).split("\n")[0][:200], line.decode("utf-8", "replace")[:10000])
+        yield from json_lines(self.data, lambda obj, line: paper_from_common(obj, self.origin, line))
+
+
+def json_lines(data: bytes, build: Callable[[dict[str, Any], str], Paper]) -> Iterator[Item]:
+    """One Paper per JSON-object line (built by ``build(obj, line)``), one Rejected per line that fails."""
+    for n, line in enumerate(data.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+            yield build(obj, line.decode("utf-8"))
+        except (orjson.JSONDecodeError, ValueError, TypeError, KeyError) as e:
+            yield Rejected(f"line {n}", str(e).split("\n")[0][:200], line.decode("utf-8", "replace")[:10000])

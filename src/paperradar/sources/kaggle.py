@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
-from paperradar.models import Paper, Rejected, Version
+from paperradar.models import Paper, Version
 from paperradar.sources.base import Item, Source, register
+from paperradar.sources.jsonl import json_lines
 from paperradar.sources.text import is_withdrawn, iso_date, latex_to_text, split_authors
 
 
@@ -60,13 +59,4 @@ class KaggleSnapshot(Source):
         return first.startswith(b"{") and (b'"authors_parsed"' in first or b'"submitter"' in first)
 
     def records(self) -> Iterator[Item]:
-        for n, line in enumerate(self.data.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = orjson.loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError("not a JSON object")
-                yield paper_from_kaggle(obj, self.origin)
-            except (orjson.JSONDecodeError, ValueError, TypeError) as e:
-                yield Rejected(f"line {n}", str(e).split("\n")[0][:200], line.decode("utf-8", "replace")[:10000])
+        yield from json_lines(self.data, lambda obj, _line: paper_from_kaggle(obj, self.origin))

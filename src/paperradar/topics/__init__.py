@@ -19,16 +19,8 @@ import numpy as np
 from paperradar.models import Paper
 
 OTHER = "other"
-GENERIC = frozenset("""model models method methods approach approaches paper propose proposed results result
-performance task tasks large language llm llms based using new novel framework study show shows existing data
-learning deep neural network networks efficient efficiency work achieve achieves significantly improve improves
-improved state art art sota baseline baselines experiments experimental demonstrate present introduce various
-different specific generation generative ai system systems problem problems analysis key also code available
-training inference evaluating evaluate evaluation called comprehensive recent recently proposes enables
-enable enabling leveraging leverage extensive effectively effective significant challenges challenge """.split())
-_STOP = frozenset("""a an and are as at be by for from has have in into is it its of on or that the their this to
-via was we with without which while these those our can such than then through over under across between both
-each more most other some only also not no yet all any whether however thus used use given often well how what when where who why one two three first second""".split())
+GENERIC = frozenset(["model", "models", "method", "methods", "approach", "approaches", "paper", "propose", "proposed", "results", "result", "performance", "task", "tasks", "large", "language", "llm", "llms", "based", "using", "new", "novel", "framework", "study", "show", "shows", "existing", "data", "learning", "deep", "neural", "network", "networks", "efficient", "efficiency", "work", "achieve", "achieves", "significantly", "improve", "improves", "improved", "state", "art", "art", "sota", "baseline", "baselines", "experiments", "experimental", "demonstrate", "present", "introduce", "various", "different", "specific", "generation", "generative", "ai", "system", "systems", "problem", "problems", "analysis", "key", "also", "code", "available", "training", "inference", "evaluating", "evaluate", "evaluation", "called", "comprehensive", "recent", "recently", "proposes", "enables", "enable", "enabling", "leveraging", "leverage", "extensive", "effectively", "effective", "significant", "challenges", "challenge"])
+_STOP = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "via", "was", "we", "with", "without", "which", "while", "these", "those", "our", "can", "such", "than", "then", "through", "over", "under", "across", "between", "both", "each", "more", "most", "other", "some", "only", "also", "not", "no", "yet", "all", "any", "whether", "however", "thus", "used", "use", "given", "often", "well", "how", "what", "when", "where", "who", "why", "one", "two", "three", "first", "second"])
 
 
 class Clusterer(abc.ABC):

@@ -13,13 +13,12 @@ from pydantic import BaseModel, Field
 
 from paperradar.deliver.exports import EXPORTERS
 from paperradar.index import QueryError, SearchFilters, search
-from paperradar.models import normalize_arxiv_id
 from paperradar.relevance import ProfileError, feedback_key, list_profiles, profile_text, save_profile
 from paperradar.render import render as render_doc
 from paperradar.reports import build_digest, build_report, week_range
 from paperradar.store import now_iso
 from paperradar.web.auth import require_write
-from paperradar.web.pages import _need_login, _reader, _valid_day
+from paperradar.web.pages import _known_paper, _need_login, _reader, _valid_day
 from paperradar.web.views import paper_view
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -44,13 +43,6 @@ class ProfileIn(BaseModel):
     toml: str = Field(max_length=200_000)
 
 
-def _paper_or_404(request: Request, paper_id: str) -> str:
-    pid = normalize_arxiv_id(paper_id) or paper_id
-    if request.app.state.stores.get().papers.status(pid) is None:
-        raise HTTPException(404, f"no paper {paper_id!r} in this database")
-    return pid
-
-
 @router.get("/papers")
 def list_papers(request: Request, date_from: str | None = None, date_to: str | None = None,
                 category: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
@@ -66,7 +58,7 @@ def list_papers(request: Request, date_from: str | None = None, date_to: str | N
 def export_paper(request: Request, paper_id: str, format: Literal["bibtex", "ris", "csv", "json"] = "bibtex",
                  ) -> Response:
     """One paper as BibTeX, RIS, CSV or JSON Lines."""
-    pid = _paper_or_404(request, paper_id)
+    pid = _known_paper(request, paper_id)
     p = request.app.state.stores.get().papers.get(pid)
     return PlainTextResponse(EXPORTERS[format]([p]))
 
@@ -75,7 +67,7 @@ def export_paper(request: Request, paper_id: str, format: Literal["bibtex", "ris
 def get_paper(request: Request, paper_id: str) -> dict[str, Any]:
     """One paper with its versions and tags."""
     _need_login(request)
-    pid = _paper_or_404(request, paper_id)
+    pid = _known_paper(request, paper_id)
     store = request.app.state.stores.get()
     p = store.papers.get(pid)
     return paper_view(p, status=store.papers.status(pid), tags=store.feedback.tags(pid),
@@ -86,7 +78,7 @@ def get_paper(request: Request, paper_id: str) -> dict[str, Any]:
 async def post_feedback(request: Request, paper_id: str, body: FeedbackIn) -> dict[str, Any]:
     """Like or dislike a paper for an interest (the profile learns from it)."""
     user = await require_write(request, request.state.auth)
-    pid = _paper_or_404(request, paper_id)
+    pid = _known_paper(request, paper_id)
     if body.interest not in list_profiles():
         raise HTTPException(400, f"no interest profile named {body.interest!r}")
     reader = user.name if request.app.state.settings.multi_user else None
@@ -99,7 +91,7 @@ async def post_feedback(request: Request, paper_id: str, body: FeedbackIn) -> di
 async def post_tag(request: Request, paper_id: str, body: TagIn) -> dict[str, Any]:
     """Tag a paper."""
     await require_write(request, request.state.auth)
-    pid = _paper_or_404(request, paper_id)
+    pid = _known_paper(request, paper_id)
     store = request.app.state.stores.get()
     store.feedback.tag(pid, body.tag, now_iso())
     return {"id": pid, "tags": store.feedback.tags(pid)}

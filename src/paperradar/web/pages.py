@@ -156,6 +156,14 @@ def paper_page(request: Request, paper_id: str) -> Response:
                                            "interest": interest, "next_url": f"/papers/{pid}"})
 
 
+def _known_paper(request: Request, paper_id: str) -> str:
+    """The stored id of ``paper_id`` (any arXiv spelling), or 404."""
+    pid = normalize_arxiv_id(paper_id) or paper_id
+    if request.app.state.stores.get().papers.status(pid) is None:
+        raise HTTPException(404, f"no paper {paper_id!r} in this database")
+    return pid
+
+
 def _back(next_url: str, fallback: str) -> RedirectResponse:
     safe = next_url if next_url.startswith("/") and not next_url.startswith("//") else fallback
     return RedirectResponse(safe, status_code=303)
@@ -168,9 +176,7 @@ async def feedback_form(request: Request, paper_id: str, value: Annotated[str, F
     """Like/dislike from a page (works without JavaScript)."""
     await require_write(request, request.state.auth)
     store = request.app.state.stores.get()
-    pid = normalize_arxiv_id(paper_id) or paper_id
-    if store.papers.status(pid) is None:
-        raise HTTPException(404, f"no paper {paper_id!r}")
+    pid = _known_paper(request, paper_id)
     if value not in ("like", "dislike", "none"):
         raise HTTPException(400, "value must be like, dislike or none")
     key = feedback_key(interest, _reader(request))
@@ -185,9 +191,7 @@ async def tag_form(request: Request, paper_id: str, tag: Annotated[str, Form(pat
     """Add a tag from the paper page."""
     await require_write(request, request.state.auth)
     store = request.app.state.stores.get()
-    pid = normalize_arxiv_id(paper_id) or paper_id
-    if store.papers.status(pid) is None:
-        raise HTTPException(404, f"no paper {paper_id!r}")
+    pid = _known_paper(request, paper_id)
     store.feedback.tag(pid, tag, now_iso())
     return _back(f"/papers/{pid}", "/")
 
