@@ -123,3 +123,18 @@ def test_unsubscribe_link(client, web_db):
     with Store(web_db) as s:
         assert s.delivery.list() == []
     assert re.search("Unsubscribed", client.post("/unsubscribe/x").text) is None
+
+
+def test_multi_user_profiles_are_per_user(multi_client, web_db):
+    multi_client.post("/login", data={"name": "alice", "password": "correct horse"})
+    page = multi_client.get("/profiles/efficiency")
+    csrf = csrf_of(page.text)
+    toml = 'name = "mine"\ndescription = "graph neural networks"\n'
+    r = multi_client.post("/profiles/mine", data={"toml": toml, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert "mine" in multi_client.get("/api/profiles").json()["profiles"]
+    bad = multi_client.post("/profiles/mine", data={"toml": "name = ", "csrf": csrf})
+    assert "not valid TOML" in bad.text
+    from paperradar.relevance import list_profiles
+
+    assert "mine" in list_profiles("alice") and "mine" not in list_profiles()

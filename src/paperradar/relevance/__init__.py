@@ -54,7 +54,7 @@ def score_papers(store: Store, profile: Profile | str, ids: Sequence[str] | None
     Papers asked about that have no embedding yet are embedded first. The linear model learns from every
     embedded paper, so scoring a subset still uses the whole collection as background.
     """
-    profile = load_profile(profile) if isinstance(profile, str) else profile
+    profile = load_profile(profile, owner=reader) if isinstance(profile, str) else profile
     embedder = embedder or default_embedder()
     ensure_embeddings(store, embedder, ids, progress=progress)  # only the papers asked about
     all_ids, matrix = store.embeddings.matrix(embedder.name)

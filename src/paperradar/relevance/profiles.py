@@ -92,11 +92,16 @@ def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
     return p
 
 
-def user_profiles_dir() -> Path:
-    """``<data dir>/profiles``: the reader's own profiles."""
+def user_profiles_dir(owner: str | None = None) -> Path:
+    """``<data dir>/profiles``: the reader's own profiles; in multi-user mode each user's under ``users/NAME``."""
     from paperradar.store import data_dir
 
-    return data_dir() / "profiles"
+    base = data_dir() / "profiles"
+    if owner:
+        if not re.fullmatch(r"[A-Za-z0-9_.@+\-]{1,100}", owner) or owner.startswith("."):
+            raise ProfileError(f"invalid profile owner {owner!r}")
+        return base / "users" / owner
+    return base
 
 
 def builtin_names() -> list[str]:
@@ -105,48 +110,52 @@ def builtin_names() -> list[str]:
     return sorted(e.name[:-5] for e in folder.iterdir() if e.name.endswith(".toml"))
 
 
-def list_profiles() -> list[str]:
-    """Every profile name available: built-in and the reader's own."""
-    own = sorted(p.stem for p in user_profiles_dir().glob("*.toml")) if user_profiles_dir().is_dir() else []
-    return sorted(set(builtin_names()) | set(own))
+def list_profiles(owner: str | None = None) -> list[str]:
+    """Every profile name available: built-in, the reader's own, and (with ``owner``) that user's."""
+    names = set(builtin_names())
+    for folder in {user_profiles_dir(), user_profiles_dir(owner)}:
+        if folder.is_dir():
+            names |= {p.stem for p in folder.glob("*.toml")}
+    return sorted(names)
 
 
-def load_profile(name_or_path: str) -> Profile:
-    """A profile by name (the reader's own first, then built-in) or by path to a TOML file."""
+def load_profile(name_or_path: str, owner: str | None = None) -> Profile:
+    """A profile by name (the user's own, then the reader's shared ones, then built-in) or by TOML path."""
     path = Path(name_or_path)
     if name_or_path.endswith(".toml") or path.is_file():
         if not path.is_file():
             raise ProfileError(f"{path}: no such profile file")
         return parse_profile(path.read_text(encoding="utf-8"), str(path), path.parent)
-    own = user_profiles_dir() / f"{name_or_path}.toml"
-    if own.is_file():
-        return parse_profile(own.read_text(encoding="utf-8"), str(own), own.parent)
+    for own in dict.fromkeys([user_profiles_dir(owner) / f"{name_or_path}.toml",
+                              user_profiles_dir() / f"{name_or_path}.toml"]):
+        if own.is_file():
+            return parse_profile(own.read_text(encoding="utf-8"), str(own), own.parent)
     folder = resources.files("paperradar.relevance") / "profiles"
     builtin = folder / f"{name_or_path}.toml"
     if builtin.is_file():
         with resources.as_file(folder) as real:
             return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in profile {name_or_path}", Path(real))
-    raise ProfileError(f"no interest profile named {name_or_path!r}; known: {', '.join(list_profiles())} "
-                       f"(create {own})")
+    raise ProfileError(f"no interest profile named {name_or_path!r}; known: "
+                       f"{', '.join(list_profiles(owner))} (create {user_profiles_dir(owner)}/{name_or_path}.toml)")
 
 
-def save_profile(name: str, text: str) -> Path:
-    """Validate and write the reader's own profile ``name``; return its path."""
+def save_profile(name: str, text: str, owner: str | None = None) -> Path:
+    """Validate and write the reader's (or user ``owner``'s) profile ``name``; return its path."""
     profile = parse_profile(text, f"profile {name}")
     if profile.name != name:
         raise ProfileError(f"profile {name}: the file's name field is {profile.name!r}")
-    folder = user_profiles_dir()
+    folder = user_profiles_dir(owner)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def profile_text(name: str) -> str:
-    """The TOML text of a profile (the reader's own, else built-in)."""
-    own = user_profiles_dir() / f"{name}.toml"
-    if own.is_file():
-        return own.read_text(encoding="utf-8")
+def profile_text(name: str, owner: str | None = None) -> str:
+    """The TOML text of a profile (the user's own, the reader's, else built-in)."""
+    for own in (user_profiles_dir(owner) / f"{name}.toml", user_profiles_dir() / f"{name}.toml"):
+        if own.is_file():
+            return own.read_text(encoding="utf-8")
     builtin = resources.files("paperradar.relevance") / "profiles" / f"{name}.toml"
     if builtin.is_file():
         return builtin.read_text(encoding="utf-8")

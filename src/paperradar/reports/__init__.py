@@ -150,17 +150,19 @@ def _group(items: list[Item]) -> list[Group]:
 
 
 def build_digest(store: Store, day: str, interest: str = "efficiency", *, reader: str = "default",
-                 mark: bool = False, embedder: object = None, llm: object = None) -> Digest:
+                 owner: str | None = None, mark: bool = False, embedder: object = None, llm: object = None) -> Digest:
     """The day's relevant papers this reader has not seen (or has seen in an older version), grouped by topic.
 
     With ``mark`` the listed papers join the reader's seen-set, so tomorrow's digest will not repeat them.
+    ``owner`` (a multi-user account) selects that user's own profile and feedback.
     """
-    profile = load_profile(interest)
+    profile = load_profile(interest, owner=owner)
     day_papers = [p.id for p in store.papers.select(date_from=day, date_to=day) if p.id]
     digest = Digest(day, profile.name, reader, considered=len(day_papers))
     if not day_papers:
         return digest
-    scored = [s for s in score_papers(store, profile, day_papers, embedder=embedder) if s.relevant]  # type: ignore[arg-type]
+    scored = [s for s in score_papers(store, profile, day_papers, embedder=embedder, reader=owner)  # type: ignore[arg-type]
+              if s.relevant]
     seen = store.seen.seen(reader)
     versions = {p.id: p.version for p in store.papers.iter([s.id for s in scored])}
     scored = [s for s in scored if s.id not in seen or (versions.get(s.id) or 0) > (seen[s.id] or 0)]

@@ -79,9 +79,9 @@ async def post_feedback(request: Request, paper_id: str, body: FeedbackIn) -> di
     """Like or dislike a paper for an interest (the profile learns from it)."""
     user = await require_write(request, request.state.auth)
     pid = _known_paper(request, paper_id)
-    if body.interest not in list_profiles():
-        raise HTTPException(400, f"no interest profile named {body.interest!r}")
     reader = user.name if request.app.state.settings.multi_user else None
+    if body.interest not in list_profiles(reader):
+        raise HTTPException(400, f"no interest profile named {body.interest!r}")
     request.app.state.stores.get().feedback.set(feedback_key(body.interest, reader), pid,
                                                 None if body.value == "none" else body.value, now_iso())
     return {"id": pid, "interest": body.interest, "value": body.value}
@@ -119,7 +119,7 @@ def api_digest(request: Request, day: str, interest: str = "efficiency") -> Any:
     day = _valid_day(day) or date.today().isoformat()
     try:
         d = build_digest(request.app.state.stores.get(), day, interest, reader=_reader(request) or "web",
-                         mark=False)
+                         owner=_reader(request), mark=False)
     except ProfileError as e:
         raise HTTPException(400, str(e)) from e
     return json.loads(render_doc(d, "json"))
@@ -140,14 +140,14 @@ def api_report(request: Request, week: str, interest: str = "efficiency") -> Any
 @router.get("/profiles")
 def api_profiles(request: Request) -> dict[str, Any]:
     """Profile names."""
-    return {"profiles": list_profiles()}
+    return {"profiles": list_profiles(_reader(request))}
 
 
 @router.get("/profiles/{name}", response_class=PlainTextResponse)
 def api_profile(request: Request, name: str) -> Response:
     """A profile's TOML."""
     try:
-        return PlainTextResponse(profile_text(name), media_type="application/toml")
+        return PlainTextResponse(profile_text(name, _reader(request)), media_type="application/toml")
     except ProfileError as e:
         raise HTTPException(404, str(e)) from e
 
@@ -157,7 +157,7 @@ async def api_profile_put(request: Request, name: str, body: ProfileIn) -> dict[
     """Create or replace a profile (validated first)."""
     await require_write(request, request.state.auth)
     try:
-        save_profile(name, body.toml)
+        save_profile(name, body.toml, _reader(request))
     except ProfileError as e:
         raise HTTPException(400, str(e)) from e
     return {"saved": name}

@@ -46,7 +46,7 @@ def digest_items(request: Request, day: str, interest: str) -> tuple[list[dict[s
     """View dicts of a day's digest (a preview: the web page does not consume the reader's seen-set)."""
     store = request.app.state.stores.get()
     reader = _reader(request)
-    d = build_digest(store, day, interest, reader=reader or "web", mark=False)
+    d = build_digest(store, day, interest, reader=reader or "web", owner=reader, mark=False)
     fb = store.feedback.of_profile(feedback_key(interest, reader))
     items = [paper_view(i.paper, score=i.score, explanation=i.explanation, bullets=i.summary.bullets,
                         headline=i.summary.headline, status=i.status, topic=i.topic, feedback=fb.get(i.paper.id))
@@ -146,7 +146,7 @@ def paper_page(request: Request, paper_id: str) -> Response:
     from paperradar.summarize import ensure_summaries
 
     summary = ensure_summaries(store, [pid])[pid]
-    scored = {s.id: s for s in score_papers(store, interest, [pid], reader=_reader(request))}.get(pid)
+    scored = {s.id: s for s in score_papers(store, interest, [pid], reader=_reader(request))}.get(pid)  # user's own profile first
     similar = more_like_this(store, pid, limit=8)
     item = paper_view(p, bullets=summary.bullets, headline=summary.headline, status=store.papers.status(pid),
                       score=scored.score if scored else None, relevant=scored.relevant if scored else None,
@@ -200,7 +200,7 @@ async def tag_form(request: Request, paper_id: str, tag: Annotated[str, Form(pat
 def profiles_page(request: Request) -> Response:
     """Interest profiles, each editable."""
     _need_login(request)
-    return render(request, "profiles.html", {"profiles": list_profiles()})
+    return render(request, "profiles.html", {"profiles": list_profiles(_reader(request))})
 
 
 @router.get("/profiles/{name}", response_class=HTMLResponse)
@@ -208,7 +208,7 @@ def profile_edit(request: Request, name: str, error: str | None = None, text: st
     """Edit one profile's TOML."""
     _need_login(request)
     try:
-        text = text or profile_text(name)
+        text = text or profile_text(name, _reader(request))
     except ProfileError as e:
         raise HTTPException(404, str(e)) from e
     return render(request, "profile.html", {"name": name, "text": text, "error": error})
@@ -220,7 +220,7 @@ async def profile_save(request: Request, name: str, toml: Annotated[str, Form(ma
     require_user(request.state.auth)
     await require_write(request, request.state.auth)
     try:
-        save_profile(name, toml)
+        save_profile(name, toml, _reader(request))
     except ProfileError as e:
         return profile_edit(request, name, error=str(e), text=toml)
     return RedirectResponse(f"/profiles/{name}", status_code=303)
