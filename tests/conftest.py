@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,18 @@ def shared_data() -> Path:
 def fixtures_dir(shared_data: Path) -> Path:
     """../shared/data/fixtures: recorded responses of arXiv, HF and friends."""
     return shared_data / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def dev_rows(shared_data: Path) -> list[dict]:
+    """The first 1,500 records of the dev corpus (real cs.AI papers) as dicts."""
+    rows = []
+    with gzip.open(shared_data / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            rows.append(json.loads(line))
+            if len(rows) >= 1500:
+                break
+    return rows
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 
 import pytest
@@ -60,14 +59,8 @@ def test_keywords_categories_calibration_and_explanations(store, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def dev_papers(shared_data):
-    rows = []
-    with gzip.open(shared_data / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz", "rt") as f:
-        for line in f:
-            rows.append(json.loads(line))
-            if len(rows) >= 600:
-                break
-    return [paper_from_common(r, "dev") for r in rows]
+def dev_papers(dev_rows):
+    return [paper_from_common(r, "dev") for r in dev_rows[:600]]
 
 
 @pytest.mark.slow

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-
-import pytest
 
 from paperradar.embed import HashingEmbedder, default_embedder
 from paperradar.render import render
 from paperradar.reports import build_digest, build_report, verify
 from paperradar.sources.jsonl import paper_from_common
 from paperradar.summarize import check_grounded, headline_claim, split_sentences, summarize
-
-
-@pytest.fixture(scope="module")
-def dev_rows(shared_data):
-    rows = []
-    with gzip.open(shared_data / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz", "rt") as f:
-        for line in f:
-            rows.append(json.loads(line))
-            if len(rows) >= 1500:
-                break
-    return rows
 
 
 def test_every_number_and_name_in_every_summary_is_in_the_abstract(dev_rows):
