@@ -121,7 +121,7 @@ def test_unsubscribe_link(client, web_db):
     assert client.post(f"/unsubscribe/{sub.token}").status_code == 200
     assert client.post(f"/unsubscribe/{sub.token}").status_code == 404
     with Store(web_db) as s:
-        assert s.delivery.list() == []
+        assert s.delivery.all() == []
     assert re.search("Unsubscribed", client.post("/unsubscribe/x").text) is None
 
 

@@ -53,6 +53,6 @@ def subscriptions(ctx: typer.Context) -> None:
     """List active e-mail subscriptions."""
     with open_store(ctx) as store:
         table = Table("email", "interest", "frequency", "reader")
-        for s in store.delivery.list():
+        for s in store.delivery.all():
             table.add_row(s.email, s.interest, s.frequency, s.reader)
         console.print(table)

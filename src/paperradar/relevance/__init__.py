@@ -36,7 +36,8 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
         if len(ids):  # seed papers present in this database, embedded with this model
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
     fb = store.feedback.of_profile(feedback_key(profile.name, reader))
-    likes, dislikes = {}, {}
+    likes: dict[str, tuple[np.ndarray, str]] = {}
+    dislikes: dict[str, tuple[np.ndarray, str]] = {}
     for value, target in (("like", likes), ("dislike", dislikes)):
         ids = [i for i, v in fb.items() if v == value]
         got, vecs = store.embeddings.matrix(embedder.name, ids)

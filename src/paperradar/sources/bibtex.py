@@ -55,12 +55,13 @@ class BibtexFile(Source):
         except Exception as e:  # bibtexparser raises several types on broken input
             raise SourceError(f"{self.origin}: not a BibTeX file ({e})") from e
         for block in library.failed_blocks:
-            yield Rejected(f"line {block.start_line + 1}", "BibTeX entry could not be parsed", block.raw[:10000])
+            where = f"line {block.start_line + 1}" if block.start_line is not None else "a block"
+            yield Rejected(where, "BibTeX entry could not be parsed", (block.raw or "")[:10000])
         for entry in library.entries:
             f = {k.lower(): str(v).strip() for k, v in entry.fields_dict.items() for v in [v.value]}
             title = latex_to_text(f.get("title", "").replace("{", "").replace("}", "")) if f.get("title") else ""
             if not title:
-                yield Rejected(f"entry {entry.key}", "entry has no title", entry.raw[:10000])
+                yield Rejected(f"entry {entry.key}", "entry has no title", (entry.raw or "")[:10000])
                 continue
             ids = _arxiv_id(f)
             authors = [_name(a) for a in re.split(r"\s+and\s+", f.get("author", "")) if a.strip()]

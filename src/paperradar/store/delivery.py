@@ -53,7 +53,7 @@ class DeliveryRepo:
                                (email_or_token, email_or_token))
         return cur.rowcount
 
-    def list(self, *, active_only: bool = True, frequency: str | None = None) -> list[Subscription]:
+    def all(self, *, active_only: bool = True, frequency: str | None = None) -> list[Subscription]:
         """Subscriptions, optionally only active ones of one frequency."""
         sql, params = "SELECT * FROM subscriptions WHERE 1=1", []
         if active_only:
