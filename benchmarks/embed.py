@@ -48,14 +48,16 @@ def main() -> None:
     for _ in range(20):
         e.embed("kv cache compression")
     single = (time.perf_counter() - t) / 20 * 1000
-    body = (f"Command: `.venv/bin/python benchmarks/embed.py --docs {args.docs}`  \n"
-            f"{args.docs} real title+abstract texts, batch 32, torch CPU threads = cores.\n\n"
-            f"| precision | docs/s | mean cosine to fp32 |\n|---|---|---|\n"
-            f"| fp32 | {out['fp32_rate']:.1f} | 1.0000 |\n| bf16 autocast (default) | {out['bf16_rate']:.1f} | "
-            f"{cos:.4f} |\n\nOne query: {single:.1f} ms. bf16 is kept as the default: it is the fastest variant that "
-            f"keeps the vectors (cosine ≥ 0.999) and needs no extra package; ONNX int8 (measured 52 docs/s in "
-            f"MEASUREMENTS.md, cosine 0.986) needs optimum, which cannot share a venv with sentence-transformers 6."
-            f" Query vector norm check: {float(np.linalg.norm(q)):.3f}.\n")
+    body = (
+        f"Command: `.venv/bin/python benchmarks/embed.py --docs {args.docs}`  \n"
+        f"{args.docs} real title+abstract texts, batch 32, torch CPU threads = cores.\n\n"
+        f"| precision | docs/s | mean cosine to fp32 |\n|---|---|---|\n"
+        f"| fp32 | {out['fp32_rate']:.1f} | 1.0000 |\n| bf16 autocast (default) | {out['bf16_rate']:.1f} | "
+        f"{cos:.4f} |\n\nOne query: {single:.1f} ms. bf16 is kept as the default: it is the fastest variant that "
+        f"keeps the vectors (cosine ≥ 0.999) and needs no extra package; ONNX int8 (measured 52 docs/s in "
+        f"MEASUREMENTS.md, cosine 0.986) needs optimum, which cannot share a venv with sentence-transformers 6."
+        f" Query vector norm check: {float(np.linalg.norm(q)):.3f}.\n"
+    )
     print(body)
     write_section("Embeddings", body)
 

@@ -58,12 +58,14 @@ def main() -> None:
     ]
     table = "| step | seconds (median of %d) | records/s |\n|---|---|---|\n" % args.runs
     table += "\n".join(f"| {name} | {s:.2f} | {rate:,.0f} |" for name, s, rate in rows)
-    body = (f"Command: `.venv/bin/python benchmarks/ingest.py --runs {args.runs}`  \n"
-            f"Corpus: `{CORPUS.name}`, {n:,} papers. Peak RSS: {peak_rss_mb():.0f} MB. Target: ≥ 20,000 records/s "
-            f"for the fresh ingest.\n\n{table}\n\nThe FTS5 keyword index is filled in bulk after the rows are stored "
-            f"(tokenizing abstracts costs more than the rest of an ingest); `paperradar ingest` does both steps, "
-            f"a library ingest leaves the index to the first search. Before this design (triggers indexing each row, "
-            f"4 KB pages, no parse/write overlap) the same fresh ingest ran at ≈ 4,000 records/s.\n")
+    body = (
+        f"Command: `.venv/bin/python benchmarks/ingest.py --runs {args.runs}`  \n"
+        f"Corpus: `{CORPUS.name}`, {n:,} papers. Peak RSS: {peak_rss_mb():.0f} MB. Target: ≥ 20,000 records/s "
+        f"for the fresh ingest.\n\n{table}\n\nThe FTS5 keyword index is filled in bulk after the rows are stored "
+        f"(tokenizing abstracts costs more than the rest of an ingest); `paperradar ingest` does both steps, "
+        f"a library ingest leaves the index to the first search. Before this design (triggers indexing each row, "
+        f"4 KB pages, no parse/write overlap) the same fresh ingest ran at ≈ 4,000 records/s.\n"
+    )
     print(body)
     write_section("Ingest", body)
 

@@ -36,7 +36,7 @@ def main() -> None:
     ap.add_argument("--papers", type=int, default=5000)
     args = ap.parse_args()
     rows = [orjson.loads(line) for line in gzip.open(CORPUS)]
-    rows = sorted((r for r in rows if r.get("listing_date")), key=lambda r: r["listing_date"])[-args.papers:]
+    rows = sorted((r for r in rows if r.get("listing_date")), key=lambda r: r["listing_date"])[-args.papers :]
     date_from, date_to = rows[0]["listing_date"], rows[-1]["listing_date"]
     CACHE.mkdir(parents=True, exist_ok=True)
     cached = CACHE / f"report-{args.papers}.db"
@@ -56,17 +56,19 @@ def main() -> None:
         t0 = time.perf_counter()
         report = build_report(store, date_from, date_to, "efficiency", history_weeks=0)
         t1 = time.perf_counter()
-        md, html = render(report, "markdown"), render(report, "html")
+        md, _html = render(report, "markdown"), render(report, "html")
         problems = verify(report, md)
         t2 = time.perf_counter()
     assert not problems, problems
-    body = (f"Command: `.venv/bin/python benchmarks/report.py --papers {args.papers}`  \n"
-            f"{args.papers:,} papers ({date_from} .. {date_to}) with stored embeddings; "
-            f"{report.relevant_papers} relevant, {len(report.trends)} major topics. Peak RSS {peak_rss_mb():.0f} MB. "
-            f"Target ≤ 30 s.\n\n| step | seconds |\n|---|---|\n"
-            f"| score + topics + summaries (build_report) | {t1 - t0:.1f} |\n"
-            f"| render Markdown + HTML (with chart) + grounding check | {t2 - t1:.1f} |\n"
-            f"| total | {t2 - t0:.1f} |\n")
+    body = (
+        f"Command: `.venv/bin/python benchmarks/report.py --papers {args.papers}`  \n"
+        f"{args.papers:,} papers ({date_from} .. {date_to}) with stored embeddings; "
+        f"{report.relevant_papers} relevant, {len(report.trends)} major topics. Peak RSS {peak_rss_mb():.0f} MB. "
+        f"Target ≤ 30 s.\n\n| step | seconds |\n|---|---|\n"
+        f"| score + topics + summaries (build_report) | {t1 - t0:.1f} |\n"
+        f"| render Markdown + HTML (with chart) + grounding check | {t2 - t1:.1f} |\n"
+        f"| total | {t2 - t0:.1f} |\n"
+    )
     print(body)
     write_section("Reports", body)
 

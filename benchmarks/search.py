@@ -24,19 +24,30 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SHARED, peak_rss_mb, write_section  # noqa: E402
+from common import ROOT, SHARED, peak_rss_mb, write_section
 
-from paperradar.embed import default_embedder, ensure_embeddings  # noqa: E402
-from paperradar.index import search, vector_index  # noqa: E402
-from paperradar.ingest import ingest_files  # noqa: E402
-from paperradar.models import Paper  # noqa: E402
-from paperradar.relevance import score_papers  # noqa: E402
-from paperradar.store import Store  # noqa: E402
+from paperradar.embed import default_embedder, ensure_embeddings
+from paperradar.index import search, vector_index
+from paperradar.ingest import ingest_files
+from paperradar.models import Paper
+from paperradar.relevance import score_papers
+from paperradar.store import Store
 
 CACHE = ROOT / "benchmarks" / ".cache"
-QUERIES = ["kv cache compression", "speculative decoding", "low-bit quantization", "token pruning",
-           "efficient reasoning models", "mixture of experts", "diffusion distillation", "lora fine-tuning",
-           "graph neural networks", "retrieval augmented generation", "reward models", "vision language action"]
+QUERIES = [
+    "kv cache compression",
+    "speculative decoding",
+    "low-bit quantization",
+    "token pruning",
+    "efficient reasoning models",
+    "mixture of experts",
+    "diffusion distillation",
+    "lora fine-tuning",
+    "graph neural networks",
+    "retrieval augmented generation",
+    "reward models",
+    "vision language action",
+]
 
 
 def base_db() -> tuple[Path, str]:
@@ -61,8 +72,16 @@ def replicate(store: Store, target: int, model: str) -> None:
         batch = []
         for j, p in enumerate(base[: target - n]):
             # new-style ids of an unused year (70xx) keep replicas apart from real papers and from each other
-            batch.append(Paper(id=f"{7000 + rep}.{j:05d}", title=f"{p.title} ({rep})", abstract=p.abstract,
-                               authors=p.authors, categories=p.categories, announced=p.announced))
+            batch.append(
+                Paper(
+                    id=f"{7000 + rep}.{j:05d}",
+                    title=f"{p.title} ({rep})",
+                    abstract=p.abstract,
+                    authors=p.authors,
+                    categories=p.categories,
+                    announced=p.announced,
+                )
+            )
         store.papers.write_batch(batch, source="replica", now="t")
         hashes = {b.id: b.content_hash for b in batch}
         vecs = matrix[: len(batch)] + rng.normal(0, 0.02, (len(batch), matrix.shape[1])).astype(np.float32)
@@ -115,12 +134,16 @@ def main() -> None:
         score_papers(store, "efficiency", day)
         day_s = time.perf_counter() - t
     table = "| papers | replicate s | FTS index s | vector index s | hybrid p50 ms | hybrid p95 ms |\n|---|---|---|---|---|---|\n"
-    table += "\n".join(f"| {n:,} | {a:.0f} | {b:.0f} | {c:.1f} | {p50:.0f} | {p95:.0f} |" for n, a, b, c, p50, p95 in rows)
-    body = (f"Command: `.venv/bin/python benchmarks/search.py --target {args.target} --queries {args.queries}`  \n"
-            f"Base: the 37k-paper dev corpus ({note}); replicas as described in the script. Peak RSS "
-            f"{peak_rss_mb():,.0f} MB. Target: p95 ≤ 50 ms at 1M.\n\n{table}\n\n"
-            f"Scoring 1,000 stored papers for `efficiency` against the whole collection: {day_s:.1f} s "
-            f"(their embedding is not included here: 1,000 papers at the measured bf16 rate take ≈ 15 s).\n")
+    table += "\n".join(
+        f"| {n:,} | {a:.0f} | {b:.0f} | {c:.1f} | {p50:.0f} | {p95:.0f} |" for n, a, b, c, p50, p95 in rows
+    )
+    body = (
+        f"Command: `.venv/bin/python benchmarks/search.py --target {args.target} --queries {args.queries}`  \n"
+        f"Base: the 37k-paper dev corpus ({note}); replicas as described in the script. Peak RSS "
+        f"{peak_rss_mb():,.0f} MB. Target: p95 ≤ 50 ms at 1M.\n\n{table}\n\n"
+        f"Scoring 1,000 stored papers for `efficiency` against the whole collection: {day_s:.1f} s "
+        f"(their embedding is not included here: 1,000 papers at the measured bf16 rate take ≈ 15 s).\n"
+    )
     print(body)
     write_section("Search scale", body)
 

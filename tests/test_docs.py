@@ -42,6 +42,9 @@ def test_public_api_is_curated():
     assert sorted(paperradar.__all__) == sorted(set(paperradar.__all__))
     for name in paperradar.__all__:
         assert hasattr(paperradar, name), name
-    public = {n for n in vars(paperradar) if not n.startswith("_") and not isinstance(getattr(paperradar, n),
-                                                                                          type(paperradar))}
+    public = {
+        n
+        for n in vars(paperradar)
+        if not n.startswith("_") and not isinstance(getattr(paperradar, n), type(paperradar))
+    }
     assert public - {"annotations"} <= set(paperradar.__all__), public - set(paperradar.__all__)

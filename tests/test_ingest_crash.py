@@ -64,13 +64,15 @@ def test_killed_ingest_then_rerun_is_exact(corpus_slice, db_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('integrity-check')")
         assert store.papers.fts_pending() == 0
-        versions = conn.execute("SELECT paper_id, version, count(*) FROM paper_versions GROUP BY 1, 2 "
-                                "HAVING count(*) > 1").fetchall()
+        versions = conn.execute(
+            "SELECT paper_id, version, count(*) FROM paper_versions GROUP BY 1, 2 HAVING count(*) > 1"
+        ).fetchall()
         assert versions == []
         title = store.papers.get(ids[-1]).title
         quoted = '"' + title.split()[0].replace('"', "") + '"'
-        hits = conn.execute("SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid "
-                            "WHERE papers_fts MATCH ?", (quoted,)).fetchall()
+        hits = conn.execute(
+            "SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid WHERE papers_fts MATCH ?", (quoted,)
+        ).fetchall()
         assert ids[-1] in {h[0] for h in hits}
 
 

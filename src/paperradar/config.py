@@ -31,28 +31,42 @@ class Setting:
         return "PAPERRADAR_" + self.name.upper().replace(".", "_")
 
 
-SETTINGS: dict[str, Setting] = {s.name: s for s in [
-    Setting("db", "", "SQLite database file (default: paperradar.db in the data directory)."),
-    Setting("home", "", "The data directory (default: the platform's user data dir, e.g. ~/.local/share/paperradar)."),
-    Setting("interest", "efficiency", "The interest profile used when a command is given none."),
-    Setting("embedder", "", "A sentence-transformers model folder to embed with (default: all-MiniLM-L6-v2)."),
-    Setting("fetch.categories", "cs.LG,cs.CL,cs.AI,cs.CV,stat.ML,cs.NE",
-            "arXiv categories fetched by `paperradar fetch` and `paperradar run`."),
-    Setting("fetch.oai_set", "cs", "OAI-PMH set harvested by `paperradar fetch oai`."),
-    Setting("fetch.arxiv_interval", 3.0, "Minimum seconds between two requests to an arXiv host."),
-    Setting("fetch.contact", "", "An e-mail address sent in the User-Agent, as arXiv asks of harvesters."),
-    Setting("llm.url", "", "Base URL of an OpenAI-compatible chat API (Ollama, vLLM, llama.cpp, OpenAI); empty = offline."),
-    Setting("llm.model", "", "Model name for the LLM backend."),
-    Setting("llm.key", "", "API key for the LLM backend (empty for local servers)."),
-    Setting("llm.max_tokens_per_run", 200000, "Token budget per run; past it paperradar falls back to offline text."),
-    Setting("smtp.host", "localhost", "SMTP server for e-mail digests."),
-    Setting("smtp.port", 25, "SMTP port."),
-    Setting("smtp.security", "plain", "plain, starttls or ssl."),
-    Setting("smtp.user", "", "SMTP user name (empty: no login)."),
-    Setting("smtp.password", "", "SMTP password."),
-    Setting("smtp.sender", "paperradar@localhost", "The From address of e-mail digests."),
-    Setting("web.base_url", "http://127.0.0.1:8000", "Public URL of the web app, used in e-mails and feeds."),
-]}
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("db", "", "SQLite database file (default: paperradar.db in the data directory)."),
+        Setting(
+            "home", "", "The data directory (default: the platform's user data dir, e.g. ~/.local/share/paperradar)."
+        ),
+        Setting("interest", "efficiency", "The interest profile used when a command is given none."),
+        Setting("embedder", "", "A sentence-transformers model folder to embed with (default: all-MiniLM-L6-v2)."),
+        Setting(
+            "fetch.categories",
+            "cs.LG,cs.CL,cs.AI,cs.CV,stat.ML,cs.NE",
+            "arXiv categories fetched by `paperradar fetch` and `paperradar run`.",
+        ),
+        Setting("fetch.oai_set", "cs", "OAI-PMH set harvested by `paperradar fetch oai`."),
+        Setting("fetch.arxiv_interval", 3.0, "Minimum seconds between two requests to an arXiv host."),
+        Setting("fetch.contact", "", "An e-mail address sent in the User-Agent, as arXiv asks of harvesters."),
+        Setting(
+            "llm.url",
+            "",
+            "Base URL of an OpenAI-compatible chat API (Ollama, vLLM, llama.cpp, OpenAI); empty = offline.",
+        ),
+        Setting("llm.model", "", "Model name for the LLM backend."),
+        Setting("llm.key", "", "API key for the LLM backend (empty for local servers)."),
+        Setting(
+            "llm.max_tokens_per_run", 200000, "Token budget per run; past it paperradar falls back to offline text."
+        ),
+        Setting("smtp.host", "localhost", "SMTP server for e-mail digests."),
+        Setting("smtp.port", 25, "SMTP port."),
+        Setting("smtp.security", "plain", "plain, starttls or ssl."),
+        Setting("smtp.user", "", "SMTP user name (empty: no login)."),
+        Setting("smtp.password", "", "SMTP password."),
+        Setting("smtp.sender", "paperradar@localhost", "The From address of e-mail digests."),
+        Setting("web.base_url", "http://127.0.0.1:8000", "Public URL of the web app, used in e-mails and feeds."),
+    ]
+}
 
 
 def config_path() -> Path:

@@ -48,9 +48,18 @@ def _state_key(kind: str, *parts: str) -> str:
     return ":".join((kind, *parts))
 
 
-def harvest_oai(store: Store, client: PoliteClient, *, set_spec: str = "cs", from_date: str | None = None,
-                until: str | None = None, metadata_prefix: str = "arXivRaw", base_url: str = OAI_URL,
-                first_days: int = 3, progress: Progress | None = None) -> FetchReport:
+def harvest_oai(
+    store: Store,
+    client: PoliteClient,
+    *,
+    set_spec: str = "cs",
+    from_date: str | None = None,
+    until: str | None = None,
+    metadata_prefix: str = "arXivRaw",
+    base_url: str = OAI_URL,
+    first_days: int = 3,
+    progress: Progress | None = None,
+) -> FetchReport:
     """Incremental OAI-PMH harvest of ``set_spec``.
 
     Starts from ``from_date``, else the day after the last completed harvest, else ``first_days`` ago; resumes from
@@ -96,9 +105,17 @@ def harvest_oai(store: Store, client: PoliteClient, *, set_spec: str = "cs", fro
     return report
 
 
-def fetch_api(store: Store, client: PoliteClient, *, query: str | None = None, categories: Sequence[str] = (),
-              max_results: int = 500, page_size: int = 100, base_url: str = API_URL,
-              progress: Progress | None = None) -> FetchReport:
+def fetch_api(
+    store: Store,
+    client: PoliteClient,
+    *,
+    query: str | None = None,
+    categories: Sequence[str] = (),
+    max_results: int = 500,
+    page_size: int = 100,
+    base_url: str = API_URL,
+    progress: Progress | None = None,
+) -> FetchReport:
     """Search the arXiv API (newest submissions first) and store up to ``max_results`` papers."""
     parts = [f"({query})"] if query else []
     if categories:
@@ -109,9 +126,13 @@ def fetch_api(store: Store, client: PoliteClient, *, query: str | None = None, c
     report = FetchReport()
     start = 0
     while start < max_results:
-        params: dict[str, str | int] = {"search_query": search, "start": start,
-                                        "max_results": min(page_size, max_results - start),
-                                        "sortBy": "submittedDate", "sortOrder": "descending"}
+        params: dict[str, str | int] = {
+            "search_query": search,
+            "start": start,
+            "max_results": min(page_size, max_results - start),
+            "sortBy": "submittedDate",
+            "sortOrder": "descending",
+        }
         response = client.get(base_url, params, ok_status=frozenset({400}))
         report.requests += 1
         page = arxiv_api.parse_feed(response.content, f"{base_url} start={start}")
@@ -128,8 +149,14 @@ def fetch_api(store: Store, client: PoliteClient, *, query: str | None = None, c
     return report
 
 
-def fetch_rss(store: Store, client: PoliteClient, *, categories: Sequence[str], base_url: str = RSS_URL,
-              progress: Progress | None = None) -> FetchReport:
+def fetch_rss(
+    store: Store,
+    client: PoliteClient,
+    *,
+    categories: Sequence[str],
+    base_url: str = RSS_URL,
+    progress: Progress | None = None,
+) -> FetchReport:
     """Fetch the day's announcements for ``categories`` (one combined feed, as rss.arxiv.org allows)."""
     if not categories:
         raise ValueError("give at least one category")
@@ -146,8 +173,14 @@ def fetch_rss(store: Store, client: PoliteClient, *, categories: Sequence[str], 
     return report
 
 
-def fetch_hf_daily(store: Store, client: PoliteClient, *, day: str | None = None, base_url: str = HF_URL,
-                   progress: Progress | None = None) -> FetchReport:
+def fetch_hf_daily(
+    store: Store,
+    client: PoliteClient,
+    *,
+    day: str | None = None,
+    base_url: str = HF_URL,
+    progress: Progress | None = None,
+) -> FetchReport:
     """Fetch Hugging Face's daily papers (of ``day``, YYYY-MM-DD, or the latest)."""
     report = FetchReport()
     response = client.get(base_url, {"date": day} if day else None)

@@ -26,8 +26,14 @@ def _batches(items: Iterable[Paper | Rejected], size: int) -> Iterator[list[Pape
         yield batch
 
 
-def ingest_items(store: Store, items: Iterable[Paper | Rejected], *, source: str,
-                 progress: Callable[[int], None] | None = None, batch: int = BATCH) -> IngestReport:
+def ingest_items(
+    store: Store,
+    items: Iterable[Paper | Rejected],
+    *,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
+) -> IngestReport:
     """Write parsed items in batches of ``batch``, one transaction each; return the counts.
 
     The next batch is parsed in a second thread while the current one is written (SQLite releases the GIL while
@@ -64,8 +70,11 @@ def open_sources(paths: Sequence[Path], fmt: str | None = None) -> list[tuple[So
     return out
 
 
-def ingest_sources(store: Store, sources: Sequence[tuple[Source, Iterator[Paper | Rejected]]],
-                   progress: Callable[[int], None] | None = None) -> IngestReport:
+def ingest_sources(
+    store: Store,
+    sources: Sequence[tuple[Source, Iterator[Paper | Rejected]]],
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
     """Ingest opened sources (see :func:`open_sources`); return the summed counts."""
     total = IngestReport()
     for src, items in sources:
@@ -75,7 +84,8 @@ def ingest_sources(store: Store, sources: Sequence[tuple[Source, Iterator[Paper 
     return total
 
 
-def ingest_files(store: Store, paths: Sequence[Path], fmt: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> IngestReport:
+def ingest_files(
+    store: Store, paths: Sequence[Path], fmt: str | None = None, progress: Callable[[int], None] | None = None
+) -> IngestReport:
     """Detect, parse and store files; raise SourceError (DB untouched) when any cannot be parsed."""
     return ingest_sources(store, open_sources(paths, fmt), progress)

@@ -13,8 +13,15 @@ _NEW_ID = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?$")
 _OLD_ID = re.compile(r"([a-z\-]+(?:\.[A-Za-z\-]{2})?/\d{7})(v\d+)?$")
 _WORD = re.compile(r"[a-z0-9]+")
 _PLAIN_ID = re.compile(r"\d{4}\.\d{4,5}")
-_ID_PREFIXES = ("arxiv:", "http://arxiv.org/abs/", "https://arxiv.org/abs/",
-                "http://arxiv.org/pdf/", "https://arxiv.org/pdf/", "oai:arxiv.org:", "oai:arXiv.org:")
+_ID_PREFIXES = (
+    "arxiv:",
+    "http://arxiv.org/abs/",
+    "https://arxiv.org/abs/",
+    "http://arxiv.org/pdf/",
+    "https://arxiv.org/pdf/",
+    "oai:arxiv.org:",
+    "oai:arXiv.org:",
+)
 
 
 def split_arxiv_id(raw: str) -> tuple[str, int | None] | None:
@@ -28,7 +35,7 @@ def split_arxiv_id(raw: str) -> tuple[str, int | None] | None:
     low = s.lower()
     for p in _ID_PREFIXES:
         if low.startswith(p.lower()):
-            s = s[len(p):]
+            s = s[len(p) :]
             break
     if s.endswith(".pdf"):
         s = s[:-4]

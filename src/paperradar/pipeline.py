@@ -36,8 +36,9 @@ def _write(path: Path, text: str, result: RunResult) -> None:
     result.outputs.append(path)
 
 
-def write_digest(store: Store, day: str, interest: str, out: Path, result: RunResult, *, reader: str = "default",
-                 mark: bool = True) -> None:
+def write_digest(
+    store: Store, day: str, interest: str, out: Path, result: RunResult, *, reader: str = "default", mark: bool = True
+) -> None:
     """The day's digest as Markdown, HTML and Atom under ``out``."""
     d = build_digest(store, day, interest, reader=reader, mark=mark)
     result.digest_papers = len(d.items)
@@ -45,8 +46,9 @@ def write_digest(store: Store, day: str, interest: str, out: Path, result: RunRe
         _write(out / f"digest-{interest}-{day}.{ext}", render(d, fmt), result)
 
 
-def write_report(store: Store, date_from: str, date_to: str, interest: str, out: Path, result: RunResult, *,
-                 period: str = "") -> None:
+def write_report(
+    store: Store, date_from: str, date_to: str, interest: str, out: Path, result: RunResult, *, period: str = ""
+) -> None:
     """The period's report as Markdown and HTML (checked for grounding first)."""
     r = build_report(store, date_from, date_to, interest, period=period)
     md = render(r, "markdown")
@@ -58,8 +60,17 @@ def write_report(store: Store, date_from: str, date_to: str, interest: str, out:
     _write(out / f"report-{interest}-{name}.html", render(r, "html"), result)
 
 
-def run(store: Store, *, sources: list[str], categories: list[str], interest: str, out: Path,
-        day: str | None = None, say: Say = print, **fetch_opts: object) -> RunResult:
+def run(
+    store: Store,
+    *,
+    sources: list[str],
+    categories: list[str],
+    interest: str,
+    out: Path,
+    day: str | None = None,
+    say: Say = print,
+    **fetch_opts: object,
+) -> RunResult:
     """fetch -> ingest -> embed -> score -> summarize -> digest. ``nothing_new`` when no paper changed."""
     result = RunResult()
     with make_client() as client:

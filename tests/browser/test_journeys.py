@@ -16,15 +16,31 @@ from paperradar.models import Paper
 from paperradar.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="Debian's chromium is not installed (apt-get install chromium)")]
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
+]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-TOPICS = ["KV cache eviction for long context", "speculative decoding with draft models",
-          "post-training quantization to 4-bit", "token merging for vision transformers",
-          "protein structure prediction", "robot grasping with tactile sensors"]
+TOPICS = [
+    "KV cache eviction for long context",
+    "speculative decoding with draft models",
+    "post-training quantization to 4-bit",
+    "token merging for vision transformers",
+    "protein structure prediction",
+    "robot grasping with tactile sensors",
+]
 
 
 def _free_port() -> int:
@@ -36,15 +52,27 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("web") / "radar.db"
-    papers = [Paper(id=f"2501.{n:05d}", title=f"{t.capitalize()}: study {k}", abstract=f"We study {t}. "
-                    f"Our method improves {t} in experiment {k}.", authors=[f"Author {n}"], categories=["cs.LG"],
-                    announced="2025-01-02") for n, (t, k) in enumerate(((t, k) for t in TOPICS for k in range(4)), 1)]
+    papers = [
+        Paper(
+            id=f"2501.{n:05d}",
+            title=f"{t.capitalize()}: study {k}",
+            abstract=f"We study {t}. Our method improves {t} in experiment {k}.",
+            authors=[f"Author {n}"],
+            categories=["cs.LG"],
+            announced="2025-01-02",
+        )
+        for n, (t, k) in enumerate(((t, k) for t in TOPICS for k in range(4)), 1)
+    ]
     with Store(db) as s:
         s.papers.write_batch(papers, source="t", now="t")
     port = _free_port()
     env = {**os.environ, "PAPERRADAR_EMBEDDER": "hashing", "PAPERRADAR_HOME": str(db.parent)}
-    proc = subprocess.Popen([sys.executable, "-m", "paperradar", "--db", str(db), "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperradar", "--db", str(db), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

@@ -40,9 +40,14 @@ def smtp_server():
 
 def _render(marked):
     def render(sub):
-        return Rendered(subject=f"paperradar — {sub.interest} digest", text="1. <b>Paper</b> & co",
-                        html="<html><body><p>1. &lt;b&gt;Paper&lt;/b&gt; &amp; co</p></body></html>", papers=1,
-                        on_sent=lambda: marked.append(sub.email))
+        return Rendered(
+            subject=f"paperradar — {sub.interest} digest",
+            text="1. <b>Paper</b> & co",
+            html="<html><body><p>1. &lt;b&gt;Paper&lt;/b&gt; &amp; co</p></body></html>",
+            papers=1,
+            on_sent=lambda: marked.append(sub.email),
+        )
+
     return render
 
 
@@ -53,8 +58,15 @@ def test_each_subscriber_gets_one_multipart_message_once(store, smtp_server):
     store.delivery.subscribe("c@example.org", "efficiency", "weekly", "t")
     marked: list[str] = []
     deliverer = SmtpDeliverer(SmtpSettings(host="127.0.0.1", port=port))
-    report = send_due(store, "daily", "2025-05-20", _render(marked), deliverer, sender="radar@example.org",
-                      base_url="http://127.0.0.1:8000")
+    report = send_due(
+        store,
+        "daily",
+        "2025-05-20",
+        _render(marked),
+        deliverer,
+        sender="radar@example.org",
+        base_url="http://127.0.0.1:8000",
+    )
     assert sorted(report.sent) == ["a@example.org", "b@example.org"] and not report.failed
     assert sorted(m["To"] for m in inbox.messages) == ["a@example.org", "b@example.org"]
     msg = next(m for m in inbox.messages if m["To"] == "a@example.org")
@@ -64,8 +76,9 @@ def test_each_subscriber_gets_one_multipart_message_once(store, smtp_server):
     assert "Unsubscribe" in msg.get_body(("html",)).get_content()
     assert marked == ["a@example.org", "b@example.org"]
     # a second run for the same day sends nothing
-    again = send_due(store, "daily", "2025-05-20", _render(marked), deliverer, sender="radar@example.org",
-                     base_url="http://x")
+    again = send_due(
+        store, "daily", "2025-05-20", _render(marked), deliverer, sender="radar@example.org", base_url="http://x"
+    )
     assert again.sent == [] and len(inbox.messages) == 2
 
 
@@ -88,8 +101,15 @@ def test_unsubscribe_by_token_stops_delivery(store, smtp_server):
     sub = store.delivery.subscribe("a@example.org", "efficiency", "daily", "t")
     assert store.delivery.subscribe("a@example.org", "efficiency", "daily", "t").sid == sub.sid  # idempotent
     assert store.delivery.unsubscribe(sub.token) == 1
-    report = send_due(store, "daily", "2025-05-22", _render([]), SmtpDeliverer(SmtpSettings("127.0.0.1", port)),
-                      sender="r@x.org", base_url="http://x")
+    report = send_due(
+        store,
+        "daily",
+        "2025-05-22",
+        _render([]),
+        SmtpDeliverer(SmtpSettings("127.0.0.1", port)),
+        sender="r@x.org",
+        base_url="http://x",
+    )
     assert report.sent == [] and inbox.messages == []
 
 
@@ -105,9 +125,16 @@ def test_send_command_mails_a_real_digest(runner, db_path, smtp_server, monkeypa
     monkeypatch.setenv("PAPERRADAR_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("PAPERRADAR_SMTP_PORT", str(port))
     default_embedder.cache_clear()
-    papers = [Paper(id=f"2501.0000{i}", title=f"Efficient KV cache quantization and pruning {i}",
-                    abstract="Efficient inference: quantization, pruning and KV cache compression cut latency.",
-                    categories=["cs.LG"], announced="2025-01-02") for i in range(1, 4)]
+    papers = [
+        Paper(
+            id=f"2501.0000{i}",
+            title=f"Efficient KV cache quantization and pruning {i}",
+            abstract="Efficient inference: quantization, pruning and KV cache compression cut latency.",
+            categories=["cs.LG"],
+            announced="2025-01-02",
+        )
+        for i in range(1, 4)
+    ]
     with Store(db_path) as s:
         s.papers.write_batch(papers, source="t", now="t")
         s.delivery.subscribe("reader@example.org", "efficiency", "daily", "t")

@@ -13,11 +13,21 @@ from paperradar.deliver.exports import to_bibtex, to_csv, to_json, to_ris
 from paperradar.models import Paper
 
 PAPERS = [
-    Paper(id="2306.12929v2", title="Quantizable Transformers: Removing Outliers by Helping Attention Heads Do Nothing",
-          abstract="We remove 100% of outliers & keep {accuracy} at 8-bit.", authors=["Yelysei Bondarenko", "Markus Nagel"],
-          categories=["cs.LG", "cs.AI"], published="2023-06-22T17:59:00+00:00", doi="10.1000/xyz"),
-    Paper(title="Efficient Transformers: A Survey", authors=["Yi Tay", "Mostafa Dehghani"], published="2020-09-14",
-          journal_ref="ACM Computing Surveys 55(6)"),
+    Paper(
+        id="2306.12929v2",
+        title="Quantizable Transformers: Removing Outliers by Helping Attention Heads Do Nothing",
+        abstract="We remove 100% of outliers & keep {accuracy} at 8-bit.",
+        authors=["Yelysei Bondarenko", "Markus Nagel"],
+        categories=["cs.LG", "cs.AI"],
+        published="2023-06-22T17:59:00+00:00",
+        doi="10.1000/xyz",
+    ),
+    Paper(
+        title="Efficient Transformers: A Survey",
+        authors=["Yi Tay", "Mostafa Dehghani"],
+        published="2020-09-14",
+        journal_ref="ACM Computing Surveys 55(6)",
+    ),
     Paper(id="2306.00001", title="Ünïcode Títle with <tags>", authors=["Jürgen Müller"], published="2023-06-01"),
 ]
 

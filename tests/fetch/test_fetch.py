@@ -125,8 +125,10 @@ def test_429_with_retry_after_then_success(store, replay_server, fixtures_dir):
 def test_persistent_503_gives_up_with_a_one_line_error(runner, db_path, replay_server, monkeypatch):
     monkeypatch.setenv("PAPERRADAR_FETCH_ARXIV_INTERVAL", "0")
     replay_server.handler = lambda path, p: Reply(503, b"down", {"Retry-After": "0"})
-    r = runner.invoke(app, ["--db", str(db_path), "fetch", "rss", "-c", "cs.AI",
-                            "--base-url", replay_server.url + "/rss/{categories}"])
+    r = runner.invoke(
+        app,
+        ["--db", str(db_path), "fetch", "rss", "-c", "cs.AI", "--base-url", replay_server.url + "/rss/{categories}"],
+    )
     assert r.exit_code == 1
     assert "giving up after 5 attempts (HTTP 503)" in r.output
     assert len(replay_server.requests) == 5
@@ -151,8 +153,9 @@ def test_rate_limiter_spaces_requests_to_the_same_host(replay_server):
 def test_rss_weekend_feed_and_hf_daily(store, replay_server, fixtures_dir):
     empty = (fixtures_dir / "arxiv_rss_xml" / "All-News-AI__arxiv_cs.CL_weekend_empty_2026-08-01.xml").read_bytes()
     hf = (fixtures_dir / "hf_daily_papers_api_json" / "sotawhat__hf_daily_papers_2026-06.json").read_bytes()
-    replay_server.handler = lambda path, p: Reply(body=hf, content_type="application/json") if path == "/api" \
-        else Reply(body=empty)
+    replay_server.handler = lambda path, p: (
+        Reply(body=hf, content_type="application/json") if path == "/api" else Reply(body=empty)
+    )
     report = fetch_rss(store, client(), categories=["cs.CL"], base_url=replay_server.url + "/rss/{categories}")
     assert report.ingest.new == 0 and "empty" in report.notes[0]
     report = fetch_hf_daily(store, client(), day="2026-06-12", base_url=replay_server.url + "/api")

@@ -14,14 +14,38 @@ from paperradar.index.query import parse, to_fts
 from paperradar.models import Paper
 
 PAPERS = [
-    Paper(id="2501.00001", title="KV Cache Eviction for Long Context LLMs", abstract="We evict key value cache "
-          "entries to cut memory 4x.", authors=["Ann Lee"], categories=["cs.CL"], announced="2025-01-02"),
-    Paper(id="2501.00002", title="Speculative Decoding with Tiny Draft Models", abstract="A draft model proposes "
-          "tokens that the target verifies.", authors=["Song Han"], categories=["cs.LG"], announced="2025-01-03"),
-    Paper(id="2501.00003", title="Post-Training Quantization to 4-bit", abstract="Weight quantization of large "
-          "language models without retraining.", authors=["Bo Li"], categories=["cs.LG"], announced="2025-02-01"),
-    Paper(id="2501.00004", title="Protein Folding with Diffusion", abstract="A diffusion model folds proteins.",
-          authors=["Cy Wu"], categories=["q-bio.BM"], announced="2025-02-02"),
+    Paper(
+        id="2501.00001",
+        title="KV Cache Eviction for Long Context LLMs",
+        abstract="We evict key value cache entries to cut memory 4x.",
+        authors=["Ann Lee"],
+        categories=["cs.CL"],
+        announced="2025-01-02",
+    ),
+    Paper(
+        id="2501.00002",
+        title="Speculative Decoding with Tiny Draft Models",
+        abstract="A draft model proposes tokens that the target verifies.",
+        authors=["Song Han"],
+        categories=["cs.LG"],
+        announced="2025-01-03",
+    ),
+    Paper(
+        id="2501.00003",
+        title="Post-Training Quantization to 4-bit",
+        abstract="Weight quantization of large language models without retraining.",
+        authors=["Bo Li"],
+        categories=["cs.LG"],
+        announced="2025-02-01",
+    ),
+    Paper(
+        id="2501.00004",
+        title="Protein Folding with Diffusion",
+        abstract="A diffusion model folds proteins.",
+        authors=["Cy Wu"],
+        categories=["q-bio.BM"],
+        announced="2025-02-02",
+    ),
 ]
 
 
@@ -49,7 +73,7 @@ def test_hybrid_search_finds_by_words_and_meaning(filled):
     assert hits[0].id == "2501.00001" and hits[0].keyword_rank == 1
     hits = search(filled, 'title:quantization "4-bit"', embedder=emb)
     assert [h.id for h in hits] == ["2501.00003"]
-    hits = search(filled, "author:\"Song Han\"", embedder=emb)
+    hits = search(filled, 'author:"Song Han"', embedder=emb)
     assert [h.id for h in hits] == ["2501.00002"]
     hits = search(filled, "models -diffusion", embedder=emb, limit=10)
     assert "2501.00004" not in {h.id for h in hits}
@@ -73,8 +97,13 @@ def test_nothing_is_embedded_twice(filled):
     assert emb.calls == len(PAPERS) + 1  # every paper once, plus the query
     search(filled, "decoding", embedder=emb)
     assert emb.calls == len(PAPERS) + 2  # only the new query
-    changed = Paper(id="2501.00003", version=2, title="Post-Training Quantization to 3-bit",
-                    abstract="Now 3-bit.", authors=["Bo Li"])
+    changed = Paper(
+        id="2501.00003",
+        version=2,
+        title="Post-Training Quantization to 3-bit",
+        abstract="Now 3-bit.",
+        authors=["Bo Li"],
+    )
     filled.papers.write_batch([changed], source="t", now="2025-04-01T00:00:00+00:00")
     search(filled, "quantization", embedder=emb)
     assert emb.calls == len(PAPERS) + 2 + 1 + 1  # the changed paper once, plus the query
@@ -93,7 +122,7 @@ def test_malformed_queries_raise_a_clear_error(bad):
         parse(bad)
 
 
-@pytest.mark.parametrize("odd", ["AND(", "NEAR(a b)", "a OR", "x:y", "c++ \"a\" b*", "') DROP TABLE papers; --"])
+@pytest.mark.parametrize("odd", ["AND(", "NEAR(a b)", "a OR", "x:y", 'c++ "a" b*', "') DROP TABLE papers; --"])
 def test_fts_syntax_in_queries_is_inert(filled, odd):
     q = parse(odd) if any(c.isalnum() for c in odd) else None
     if q is not None:

@@ -12,11 +12,20 @@ from paperradar.llm import LLM, LLMConfig
 from paperradar.models import Paper
 from paperradar.summarize import ensure_summaries
 
-PAPER = Paper(id="2501.00001", title="SqueezeLLM: Dense-and-Sparse Quantization",
-              abstract="Large language models are costly to serve. We propose SqueezeLLM, a post-training "
-                       "quantization framework. SqueezeLLM reaches 3-bit precision with a 2.1x speedup.")
-GOOD = {"bullets": ["Large language models are costly to serve.", "SqueezeLLM quantizes after training.",
-                    "3-bit precision and 2.1x speedup."], "headline": "2.1x speedup"}
+PAPER = Paper(
+    id="2501.00001",
+    title="SqueezeLLM: Dense-and-Sparse Quantization",
+    abstract="Large language models are costly to serve. We propose SqueezeLLM, a post-training "
+    "quantization framework. SqueezeLLM reaches 3-bit precision with a 2.1x speedup.",
+)
+GOOD = {
+    "bullets": [
+        "Large language models are costly to serve.",
+        "SqueezeLLM quantizes after training.",
+        "3-bit precision and 2.1x speedup.",
+    ],
+    "headline": "2.1x speedup",
+}
 
 
 @pytest.fixture
@@ -29,8 +38,9 @@ def chat_server():
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             state["requests"].append((self.path, body, self.headers.get("Authorization")))
             status, content = state["script"].pop(0) if state["script"] else (500, "")
-            payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}],
-                                  "usage": {"total_tokens": 120}}).encode()
+            payload = json.dumps(
+                {"choices": [{"message": {"role": "assistant", "content": content}}], "usage": {"total_tokens": 120}}
+            ).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -60,12 +70,15 @@ def test_valid_answer_is_used_and_cached(store, chat_server):
     assert again.summarize(PAPER).bullets == GOOD["bullets"] and again.calls == 0  # served from the cache
 
 
-@pytest.mark.parametrize("answer, reason", [
-    ({**GOOD, "bullets": ["Costly.", "SqueezeLLM.", "4-bit with 3.5x speedup."]}, "number"),
-    ({**GOOD, "bullets": ["Costly.", "Beats GPTQ.", "3-bit."]}, "GPTQ"),
-    ("{not json", "not JSON"),
-    ({"bullets": "one string"}, "expected fields"),
-])
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        ({**GOOD, "bullets": ["Costly.", "SqueezeLLM.", "4-bit with 3.5x speedup."]}, "number"),
+        ({**GOOD, "bullets": ["Costly.", "Beats GPTQ.", "3-bit."]}, "GPTQ"),
+        ("{not json", "not JSON"),
+        ({"bullets": "one string"}, "expected fields"),
+    ],
+)
 def test_invalid_answers_fall_back_to_the_offline_summary(store, chat_server, answer, reason):
     store.papers.write_batch([PAPER], source="t", now="t")
     chat_server["script"] = [(200, answer if isinstance(answer, str) else json.dumps(answer))]
@@ -88,8 +101,10 @@ def test_server_errors_timeouts_and_the_token_budget(store, chat_server):
 
 
 def test_prose_must_cite_only_inputs(store, chat_server):
-    chat_server["script"] = [(200, json.dumps({"text": "SqueezeLLM reaches 3-bit.", "cited": ["2401.99999"]})),
-                             (200, json.dumps({"text": "SqueezeLLM reaches 3-bit.", "cited": ["2501.00001"]}))]
+    chat_server["script"] = [
+        (200, json.dumps({"text": "SqueezeLLM reaches 3-bit.", "cited": ["2401.99999"]})),
+        (200, json.dumps({"text": "SqueezeLLM reaches 3-bit.", "cited": ["2501.00001"]})),
+    ]
     llm = LLM(LLMConfig(chat_server["url"], "m"), store)
     assert llm.prose("facts", {"2501.00001"}, [PAPER.abstract]) is None
     assert llm.prose("facts 2", {"2501.00001"}, [PAPER.abstract]) == "SqueezeLLM reaches 3-bit."

@@ -40,10 +40,18 @@ def test_builtin_profile_loads_with_seeds():
 
 def test_keywords_categories_calibration_and_explanations(store, tmp_path):
     papers = [
-        Paper(id="2501.00001", title="KV Cache Eviction at Scale", abstract="We study KV cache eviction.",
-              categories=["cs.CL"]),
-        Paper(id="2501.00002", title="KV Cache Eviction for Protein Models", abstract="KV cache eviction in protein "
-              "language models.", categories=["q-bio.BM"]),
+        Paper(
+            id="2501.00001",
+            title="KV Cache Eviction at Scale",
+            abstract="We study KV cache eviction.",
+            categories=["cs.CL"],
+        ),
+        Paper(
+            id="2501.00002",
+            title="KV Cache Eviction for Protein Models",
+            abstract="KV cache eviction in protein language models.",
+            categories=["q-bio.BM"],
+        ),
         Paper(id="2501.00003", title="A Study of Bird Songs", abstract="Birds sing.", categories=["q-bio.PE"]),
     ]
     store.papers.write_batch(papers, source="t", now="t")
@@ -100,8 +108,11 @@ def test_feedback_ranks_held_out_similar_papers_higher(store, dev_papers):
 def test_cli_score_contract_and_feedback_errors(runner, db_path, store, monkeypatch):
     monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
     default_embedder.cache_clear()
-    store.papers.write_batch([Paper(id=f"2501.0000{i}", title=f"Quantization paper {i}", abstract="4-bit weights.")
-                              for i in range(1, 6)], source="t", now="t")
+    store.papers.write_batch(
+        [Paper(id=f"2501.0000{i}", title=f"Quantization paper {i}", abstract="4-bit weights.") for i in range(1, 6)],
+        source="t",
+        now="t",
+    )
     r = runner.invoke(app, ["--db", str(db_path), "score", "--interest", "efficiency", "--jsonl"])
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in r.output.splitlines()]

@@ -31,10 +31,14 @@ def test_grounding_check_catches_invented_numbers_and_names():
 
 
 def test_sentence_splitting_survives_abbreviations_decimals_and_math():
-    s = split_sentences("We use e.g. LoRA (Hu et al. 2021) at 3.5x lower cost. The bound is $O(n. m)$. "
-                        "See Fig. 3 for v2.1 results.")
-    assert s == ["We use e.g. LoRA (Hu et al. 2021) at 3.5x lower cost.", "The bound is $O(n. m)$.",
-                 "See Fig. 3 for v2.1 results."]
+    s = split_sentences(
+        "We use e.g. LoRA (Hu et al. 2021) at 3.5x lower cost. The bound is $O(n. m)$. See Fig. 3 for v2.1 results."
+    )
+    assert s == [
+        "We use e.g. LoRA (Hu et al. 2021) at 3.5x lower cost.",
+        "The bound is $O(n. m)$.",
+        "See Fig. 3 for v2.1 results.",
+    ]
     assert headline_claim("It runs up to 2.3× faster and uses 40% less memory.") == "up to 2.3× faster"
 
 

@@ -77,8 +77,10 @@ def test_oai_pmh_both_formats_versions_and_errors(store, fixtures_dir):
         assert p is not None and p.title, r["id"]
     hist = store.papers.versions("0704.0716")
     assert [v.version for v in hist] == [1, 2, 3, 4] and all(v.date and v.size for v in hist)
-    assert store.papers.get("0704.0716").published.startswith("2007-04-04") or hist[0].date == \
-        store.papers.get("0704.0716").published
+    assert (
+        store.papers.get("0704.0716").published.startswith("2007-04-04")
+        or hist[0].date == store.papers.get("0704.0716").published
+    )
     assert store.papers.get("0704.0471").authors == ["D.V. Shetty", "S.J. Yennello", "G.A. Souliotis"]
     assert store.papers.get("0704.0471").doi == "10.1103/PhysRevC.76.024606"
     rec = store.papers.get("1601.03238")
@@ -86,13 +88,18 @@ def test_oai_pmh_both_formats_versions_and_errors(store, fixtures_dir):
     page = parse_response((folder / "mikesaelim_arXivOAIHarvester" / "ListRecordsResponse.xml").read_bytes(), "t")
     assert (page.resumption_token, page.complete_list_size, page.cursor) == ("726959|1001", 58011, 0)
     codes = {}
-    for f in list((folder / "mikesaelim_arXivOAIHarvester").glob("Error*.xml")) + \
-            [folder / "mloesch_sickle" / "cannotDisseminateFormat.xml"]:
+    for f in [*list((folder / "mikesaelim_arXivOAIHarvester").glob("Error*.xml")), folder / "mloesch_sickle" / "cannotDisseminateFormat.xml"]:
         with pytest.raises(OaiError) as e:
             parse_response(f.read_bytes(), f.name)
         codes[f.name] = e.value.code
-    assert sorted(codes.values()) == ["badArgument", "badResumptionToken", "badVerb", "cannotDisseminateFormat",
-                                      "idDoesNotExist", "noRecordsMatch"]
+    assert sorted(codes.values()) == [
+        "badArgument",
+        "badResumptionToken",
+        "badVerb",
+        "cannotDisseminateFormat",
+        "idDoesNotExist",
+        "noRecordsMatch",
+    ]
 
 
 def test_rss_announce_types_and_quarantine(store, fixtures_dir):
@@ -159,15 +166,34 @@ def test_hf_search_page(store, seeds):
 def test_kaggle_csv_bibtex(store, tmp_path):
     kaggle = tmp_path / "snapshot.json"
     rows = [
-        {"id": "0704.0001", "submitter": "Pavel Nadolsky", "authors": "C. Bal\\'azs, E. L. Berger",
-         "title": "Calculation of prompt diphoton production", "comments": "37 pages", "journal-ref": "Phys.Rev.D76",
-         "doi": "10.1103/PhysRevD.76.013009", "categories": "hep-ph", "abstract": "  A fully differential ...",
-         "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"},
-                      {"version": "v2", "created": "Tue, 24 Jul 2007 20:10:27 GMT"}],
-         "update_date": "2008-11-13", "authors_parsed": [["Balázs", "C.", ""], ["Berger", "E. L.", ""]]},
-        {"id": "math/0211159", "submitter": "x", "authors": "G. Perelman", "title": "Ricci flow with surgery",
-         "comments": "This paper has been withdrawn by the author", "categories": "math.DG", "abstract": "...",
-         "versions": [{"version": "v1", "created": "Tue, 12 Nov 2002 00:00:00 GMT"}], "authors_parsed": []},
+        {
+            "id": "0704.0001",
+            "submitter": "Pavel Nadolsky",
+            "authors": "C. Bal\\'azs, E. L. Berger",
+            "title": "Calculation of prompt diphoton production",
+            "comments": "37 pages",
+            "journal-ref": "Phys.Rev.D76",
+            "doi": "10.1103/PhysRevD.76.013009",
+            "categories": "hep-ph",
+            "abstract": "  A fully differential ...",
+            "versions": [
+                {"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"},
+                {"version": "v2", "created": "Tue, 24 Jul 2007 20:10:27 GMT"},
+            ],
+            "update_date": "2008-11-13",
+            "authors_parsed": [["Balázs", "C.", ""], ["Berger", "E. L.", ""]],
+        },
+        {
+            "id": "math/0211159",
+            "submitter": "x",
+            "authors": "G. Perelman",
+            "title": "Ricci flow with surgery",
+            "comments": "This paper has been withdrawn by the author",
+            "categories": "math.DG",
+            "abstract": "...",
+            "versions": [{"version": "v1", "created": "Tue, 12 Nov 2002 00:00:00 GMT"}],
+            "authors_parsed": [],
+        },
         {"id": "", "submitter": "x", "title": ""},
     ]
     kaggle.write_text("\n".join(json.dumps(r) for r in rows) + "\n{broken\n", encoding="utf-8")
@@ -178,19 +204,25 @@ def test_kaggle_csv_bibtex(store, tmp_path):
     assert store.papers.get("math/0211159").withdrawn and store.papers.get("math/0211159").authors == ["G. Perelman"]
 
     csv_file = tmp_path / "list.csv"
-    csv_file.write_text('Title,Authors,URL,Year\n"Calculation of prompt diphoton production","C. Balazs; E. Berger",'
-                        "https://arxiv.org/abs/0704.0001v1,2007\n,Nobody,,2020\n"
-                        '"Attention Is All You Need","Ashish Vaswani and Noam Shazeer",,2017\n', encoding="utf-8")
+    csv_file.write_text(
+        'Title,Authors,URL,Year\n"Calculation of prompt diphoton production","C. Balazs; E. Berger",'
+        "https://arxiv.org/abs/0704.0001v1,2007\n,Nobody,,2020\n"
+        '"Attention Is All You Need","Ashish Vaswani and Noam Shazeer",,2017\n',
+        encoding="utf-8",
+    )
     report = ingest_files(store, [csv_file])
     assert (report.new, report.unchanged, report.quarantined) == (1, 1, 1)
     assert store.papers.get("0704.0001").title == "Calculation of prompt diphoton production"
 
     bib = tmp_path / "lib.bib"
-    bib.write_text("@article{vaswani2017,\n  title={Attention Is All You Need},\n  author={Vaswani, Ashish and "
-                   "Shazeer, Noam},\n  year={2017}\n}\n@misc{lora,\n  title={{LoRA}: Low-Rank Adaptation of Large "
-                   "Language Models},\n  author={Hu, Edward J. and Shen, Yelong},\n  eprint={2106.09685},\n  "
-                   "archivePrefix={arXiv},\n  primaryClass={cs.CL},\n  year={2021}\n}\n@misc{notitle,\n  "
-                   "author={Nobody},\n  year={2020}\n}\n", encoding="utf-8")
+    bib.write_text(
+        "@article{vaswani2017,\n  title={Attention Is All You Need},\n  author={Vaswani, Ashish and "
+        "Shazeer, Noam},\n  year={2017}\n}\n@misc{lora,\n  title={{LoRA}: Low-Rank Adaptation of Large "
+        "Language Models},\n  author={Hu, Edward J. and Shen, Yelong},\n  eprint={2106.09685},\n  "
+        "archivePrefix={arXiv},\n  primaryClass={cs.CL},\n  year={2021}\n}\n@misc{notitle,\n  "
+        "author={Nobody},\n  year={2020}\n}\n",
+        encoding="utf-8",
+    )
     report = ingest_files(store, [bib])
     assert (report.new, report.unchanged, report.quarantined) == (1, 1, 1)  # Vaswani dedups against the CSV row
     lora = store.papers.get("2106.09685")

@@ -11,17 +11,38 @@ from paperradar.store import Store
 from paperradar.web import Settings, create_app
 
 PAPERS = [
-    Paper(id="2501.00001", title="<script>alert(1)</script> KV Cache & Eviction", abstract="We evict KV cache "
-          "entries <b>fast</b> to cut memory 4x for long-context inference.", authors=["Zoë <img src=x> O'Neil"],
-          categories=["cs.CL"], announced="2025-01-02"),
-    Paper(id="2501.00002", title="Speculative Decoding with Tiny Draft Models", abstract="A small draft model "
-          "proposes tokens that the target verifies, 2.5x faster decoding.", authors=["Song Han"],
-          categories=["cs.LG"], announced="2025-01-02"),
-    Paper(id="2501.00003", title="Post-Training Quantization to 4-bit", abstract="Weight quantization of large "
-          "language models to 4-bit without retraining.", authors=["Bo Li"], categories=["cs.LG"],
-          announced="2025-01-02"),
-    Paper(id="2501.00004", title="Protein Folding with Diffusion", abstract="A diffusion model folds proteins.",
-          authors=["Cy Wu"], categories=["q-bio.BM"], announced="2025-01-02"),
+    Paper(
+        id="2501.00001",
+        title="<script>alert(1)</script> KV Cache & Eviction",
+        abstract="We evict KV cache entries <b>fast</b> to cut memory 4x for long-context inference.",
+        authors=["Zoë <img src=x> O'Neil"],
+        categories=["cs.CL"],
+        announced="2025-01-02",
+    ),
+    Paper(
+        id="2501.00002",
+        title="Speculative Decoding with Tiny Draft Models",
+        abstract="A small draft model proposes tokens that the target verifies, 2.5x faster decoding.",
+        authors=["Song Han"],
+        categories=["cs.LG"],
+        announced="2025-01-02",
+    ),
+    Paper(
+        id="2501.00003",
+        title="Post-Training Quantization to 4-bit",
+        abstract="Weight quantization of large language models to 4-bit without retraining.",
+        authors=["Bo Li"],
+        categories=["cs.LG"],
+        announced="2025-01-02",
+    ),
+    Paper(
+        id="2501.00004",
+        title="Protein Folding with Diffusion",
+        abstract="A diffusion model folds proteins.",
+        authors=["Cy Wu"],
+        categories=["q-bio.BM"],
+        announced="2025-01-02",
+    ),
 ]
 
 

@@ -62,14 +62,21 @@ def test_feedback_with_csrf_and_with_a_token(client, web_db):
     with Store(web_db) as s:
         assert s.feedback.get("efficiency", "2501.00002") == "like"
         api_token = s.accounts.new_api_token(s.accounts.local_user("t"), "test", "t")
-    r = client.post("/api/papers/2501.00003/feedback", json={"value": "dislike"},
-                    headers={"Authorization": f"Bearer {api_token}"})
+    r = client.post(
+        "/api/papers/2501.00003/feedback", json={"value": "dislike"}, headers={"Authorization": f"Bearer {api_token}"}
+    )
     assert r.status_code == 200
-    r = client.post("/papers/2501.00004/feedback", data={"value": "like", "csrf": token, "next": "/search?q=x"},
-                    follow_redirects=False)
+    r = client.post(
+        "/papers/2501.00004/feedback",
+        data={"value": "like", "csrf": token, "next": "/search?q=x"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/search?q=x"
-    r = client.post("/papers/2501.00004/feedback", data={"value": "like", "csrf": token, "next": "//evil.example"},
-                    follow_redirects=False)
+    r = client.post(
+        "/papers/2501.00004/feedback",
+        data={"value": "like", "csrf": token, "next": "//evil.example"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/papers/2501.00004"  # no open redirect
 
 
@@ -80,8 +87,9 @@ def test_bad_parameters_get_a_4xx_with_a_message(client):
     assert client.get("/?date=yesterday").status_code == 400
     assert client.get("/papers/9999.99999").status_code == 404
     assert client.get("/reports/2025-20").status_code == 400
-    assert client.post("/api/papers/2501.00001/feedback", json={"value": "love"},
-                       headers={"X-CSRF-Token": "x"}).status_code in (400, 403, 422)
+    assert client.post(
+        "/api/papers/2501.00001/feedback", json={"value": "love"}, headers={"X-CSRF-Token": "x"}
+    ).status_code in (400, 403, 422)
 
 
 def test_openapi_feed_and_exports(client):
@@ -104,8 +112,9 @@ def test_multi_user_login_and_separate_feedback(multi_client, web_db):
     assert r.status_code == 303
     page = multi_client.get("/papers/2501.00002")
     assert page.status_code == 200 and "alice" in page.text
-    r = multi_client.post("/api/papers/2501.00002/feedback", json={"value": "like"},
-                          headers={"X-CSRF-Token": csrf_of(page.text)})
+    r = multi_client.post(
+        "/api/papers/2501.00002/feedback", json={"value": "like"}, headers={"X-CSRF-Token": csrf_of(page.text)}
+    )
     assert r.status_code == 200
     with Store(web_db) as s:
         assert s.feedback.get("alice:efficiency", "2501.00002") == "like"

@@ -37,9 +37,14 @@ class State:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option(
-        "--db", envvar="PAPERRADAR_DB",
-        help="SQLite database file (default: paperradar.db in the data directory, see `paperradar stats`).")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="PAPERRADAR_DB",
+            help="SQLite database file (default: paperradar.db in the data directory, see `paperradar stats`).",
+        ),
+    ] = None,
 ) -> None:
     """paperradar: fetch, rank, summarize and report new ML papers."""
     ctx.obj = State(db)
@@ -67,5 +72,12 @@ def open_store(ctx: typer.Context) -> Iterator[Store]:
 
 def progress(transient: bool = True) -> Progress:
     """A rich progress bar on stderr (quiet when stderr is not a terminal)."""
-    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=transient, disable=not sys.stderr.isatty())
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=not sys.stderr.isatty(),
+    )

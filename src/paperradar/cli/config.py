@@ -25,8 +25,10 @@ def show_config(
     if json_out:
         print(orjson.dumps(values).decode())
         return
-    console.print(f"data directory: {data_dir()}\ndatabase: {default_db_path()}\n"
-                  f"config file: {settings.config_path()}", highlight=False)
+    console.print(
+        f"data directory: {data_dir()}\ndatabase: {default_db_path()}\nconfig file: {settings.config_path()}",
+        highlight=False,
+    )
     table = Table("setting", "value", "env var", "meaning")
     for name, s in settings.SETTINGS.items():
         shown = "****" if name.endswith(("key", "password")) and values[name] else str(values[name])

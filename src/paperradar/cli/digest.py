@@ -31,8 +31,7 @@ def digest(
     interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile.")] = "efficiency",
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "markdown",
     reader: Annotated[str, typer.Option("--reader", help="Whose seen-set to use and update.")] = "default",
-    no_mark: Annotated[bool, typer.Option("--no-mark", help="Preview: do not record the papers as shown.")]
-    = False,
+    no_mark: Annotated[bool, typer.Option("--no-mark", help="Preview: do not record the papers as shown.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """The day's relevant papers, best first, grouped by topic, each with a three-bullet summary.
@@ -79,8 +78,9 @@ def report(
         fail(str(e), EXIT_BAD_INPUT)
     with open_store(ctx) as store:
         try:
-            r = build_report(store, date_from or "", date_to or "", interest, period=week or "",
-                             llm=llm_from_settings(store))
+            r = build_report(
+                store, date_from or "", date_to or "", interest, period=week or "", llm=llm_from_settings(store)
+            )
         except ProfileError as e:
             fail(str(e), EXIT_BAD_INPUT)
     problems = verify(r, render(r, "markdown"))

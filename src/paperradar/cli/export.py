@@ -15,8 +15,9 @@ from paperradar.models import normalize_arxiv_id
 @app.command()
 def export(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(help="Paper ids to export (default: every paper selected).")]
-    = None,
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Paper ids to export (default: every paper selected).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, ris, csv or json.")] = "bibtex",
     date_from: Annotated[str | None, typer.Option("--from", help="Only papers dated on/after YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Only papers dated on/before YYYY-MM-DD.")] = None,

@@ -38,22 +38,31 @@ def _feedback(ctx: typer.Context, ids: list[str], interest: str, value: str | No
 
 
 @app.command()
-def like(ctx: typer.Context, ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
-         interest: InterestOpt = "efficiency") -> None:
+def like(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
+    interest: InterestOpt = "efficiency",
+) -> None:
     """Mark papers as relevant to an interest; the profile learns from it."""
     _feedback(ctx, ids, interest, "like")
 
 
 @app.command()
-def dislike(ctx: typer.Context, ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
-            interest: InterestOpt = "efficiency") -> None:
+def dislike(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
+    interest: InterestOpt = "efficiency",
+) -> None:
     """Mark papers as not relevant to an interest; similar papers rank lower."""
     _feedback(ctx, ids, interest, "dislike")
 
 
 @app.command()
-def unlike(ctx: typer.Context, ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
-           interest: InterestOpt = "efficiency") -> None:
+def unlike(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
+    interest: InterestOpt = "efficiency",
+) -> None:
     """Remove a like or dislike."""
     _feedback(ctx, ids, interest, None)
 
@@ -62,8 +71,11 @@ _TAG = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
 
 @app.command()
-def tag(ctx: typer.Context, paper: Annotated[str, typer.Argument(help="arXiv id.")],
-        tags: Annotated[list[str], typer.Argument(help="One or more tags (letters, digits, - _ .).")]) -> None:
+def tag(
+    ctx: typer.Context,
+    paper: Annotated[str, typer.Argument(help="arXiv id.")],
+    tags: Annotated[list[str], typer.Argument(help="One or more tags (letters, digits, - _ .).")],
+) -> None:
     """Tag a paper (find tagged papers with `paperradar search --tag T`, export them with export)."""
     bad = [t for t in tags if not _TAG.match(t)]
     if bad:
@@ -76,8 +88,11 @@ def tag(ctx: typer.Context, paper: Annotated[str, typer.Argument(help="arXiv id.
 
 
 @app.command()
-def untag(ctx: typer.Context, paper: Annotated[str, typer.Argument(help="arXiv id.")],
-          tags: Annotated[list[str], typer.Argument(help="Tags to remove.")]) -> None:
+def untag(
+    ctx: typer.Context,
+    paper: Annotated[str, typer.Argument(help="arXiv id.")],
+    tags: Annotated[list[str], typer.Argument(help="Tags to remove.")],
+) -> None:
     """Remove tags from a paper."""
     with open_store(ctx) as store:
         pid = _known(store, paper)
@@ -109,6 +124,11 @@ def profiles(
         for name in list_profiles():
             p = load_profile(name)
             fb = store.feedback.of_profile(name)
-            table.add_row(name, p.description, str(sum(v == "like" for v in fb.values())),
-                          str(sum(v == "dislike" for v in fb.values())), str(p.threshold))
+            table.add_row(
+                name,
+                p.description,
+                str(sum(v == "like" for v in fb.values())),
+                str(sum(v == "dislike" for v in fb.values())),
+                str(p.threshold),
+            )
         console.print(table)

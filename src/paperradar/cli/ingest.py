@@ -17,8 +17,9 @@ def ingest(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Files to ingest (format detected from content; .gz ok).")],
     fmt: Annotated[str | None, typer.Option("--format", help="Force a format instead of detecting it.")] = None,
-    index: Annotated[bool, typer.Option("--index/--no-index",
-                                        help="Update the keyword index now (else on the first search).")] = True,
+    index: Annotated[
+        bool, typer.Option("--index/--no-index", help="Update the keyword index now (else on the first search).")
+    ] = True,
 ) -> None:
     """Store papers from files: arXiv API/OAI-PMH/RSS XML, HF JSON, JSONL, Kaggle, CSV, BibTeX, Markdown.
 
@@ -41,8 +42,11 @@ def ingest(
             if index and store.papers.fts_pending():
                 task = bar.add_task("keyword index", total=store.papers.fts_pending())
                 store.papers.sync_fts(progress=lambda done, total: bar.update(task, completed=done))
-        console.print(f"{report.files} file(s): [green]{report.new} new[/green], "
-                      f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "
-                      f"[red]{report.quarantined} quarantined[/red]", highlight=False)
+        console.print(
+            f"{report.files} file(s): [green]{report.new} new[/green], "
+            f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "
+            f"[red]{report.quarantined} quarantined[/red]",
+            highlight=False,
+        )
         if report.quarantined:
             console.print("see the quarantine with `paperradar stats --quarantine`", style="dim")

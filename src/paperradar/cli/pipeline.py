@@ -20,13 +20,12 @@ from paperradar.store import data_dir
 @app.command()
 def run(
     ctx: typer.Context,
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="oai, api, rss or hf (repeatable).")]
-    = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="oai, api, rss or hf (repeatable).")
+    ] = None,
     category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv categories.")] = None,
-    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile of the digest.")]
-    = "efficiency",
-    out: Annotated[Path | None, typer.Option("--out", help="Where digests go (default: <data dir>/digests).")]
-    = None,
+    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile of the digest.")] = "efficiency",
+    out: Annotated[Path | None, typer.Option("--out", help="Where digests go (default: <data dir>/digests).")] = None,
 ) -> None:
     """The daily job: fetch, ingest, embed, score, summarize and write the digest. Exit 0 with "nothing new"
     when nothing new arrived; 1 when a source keeps failing."""
@@ -34,8 +33,14 @@ def run(
     out = out or data_dir() / "digests"
     with open_store(ctx) as store:
         try:
-            result = run_pipeline(store, sources=source or ["rss"], categories=cats, interest=interest, out=out,
-                                  say=lambda m: err.print(m, style="dim", highlight=False))
+            result = run_pipeline(
+                store,
+                sources=source or ["rss"],
+                categories=cats,
+                interest=interest,
+                out=out,
+                say=lambda m: err.print(m, style="dim", highlight=False),
+            )
         except (FetchError, SourceError) as e:
             fail(str(e), EXIT_FAILURE)
         except (ProfileError, ValueError) as e:
@@ -43,8 +48,10 @@ def run(
     if result.nothing_new:
         console.print("nothing new")
         return
-    console.print(f"{result.ingest.new} new, {result.ingest.updated} updated; digest lists "
-                  f"{result.digest_papers} papers:", highlight=False)
+    console.print(
+        f"{result.ingest.new} new, {result.ingest.updated} updated; digest lists {result.digest_papers} papers:",
+        highlight=False,
+    )
     for p in result.outputs:
         console.print(f"  {p}", highlight=False)
 
@@ -52,8 +59,7 @@ def run(
 @app.command()
 def demo(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the digest and report.")]
-    = Path("paperradar-demo"),
+    out: Annotated[Path, typer.Option("--out", help="Where to write the digest and report.")] = Path("paperradar-demo"),
 ) -> None:
     """Run the whole pipeline on the bundled sample (a curated June-2023 list and a Hugging Face Papers page):
     ingest, embed, score, summarize, then write a daily digest and a weekly report."""

@@ -17,8 +17,7 @@ from paperradar.relevance import ProfileError, load_profile, score_papers
 def score(
     ctx: typer.Context,
     interest: Annotated[str, typer.Option("--interest", "-i", help="Profile name or TOML file.")] = "efficiency",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per paper: id, score, relevant, ...")]
-    = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per paper: id, score, relevant, ...")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Rows in the table (all with --jsonl).")] = 20,
     only_relevant: Annotated[bool, typer.Option("--relevant", help="Only papers above the threshold.")] = False,
 ) -> None:
@@ -30,8 +29,9 @@ def score(
     with open_store(ctx) as store, progress() as bar:
         task = bar.add_task("embedding new papers", total=None)
         try:
-            scored = score_papers(store, profile,
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+            scored = score_papers(
+                store, profile, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
         except EmbedderError as e:
             fail(str(e))
     if only_relevant:
@@ -41,8 +41,14 @@ def score(
             print(orjson.dumps(s.as_dict()).decode())
         return
     n_rel = sum(s.relevant for s in scored)
-    table = Table("#", "score", "id", "title", "why", title=f"{profile.name}: {n_rel} of {len(scored)} relevant "
-                  f"(threshold {profile.threshold})")
+    table = Table(
+        "#",
+        "score",
+        "id",
+        "title",
+        "why",
+        title=f"{profile.name}: {n_rel} of {len(scored)} relevant (threshold {profile.threshold})",
+    )
     for n, s in enumerate(scored[:limit], 1):
         table.add_row(str(n), f"{s.score:.2f}{' ✓' if s.relevant else ''}", s.id, s.title, s.explanation)
     console.print(table)

@@ -14,8 +14,9 @@ from paperradar.index import MODES, QueryError, SearchFilters, more_like_this, s
 from paperradar.models import normalize_arxiv_id
 
 
-def filters_from(date_from: str | None, date_to: str | None, category: list[str] | None, tag: str | None,
-                 topic: str | None) -> SearchFilters:
+def filters_from(
+    date_from: str | None, date_to: str | None, category: list[str] | None, tag: str | None, topic: str | None
+) -> SearchFilters:
     """SearchFilters from CLI options."""
     return SearchFilters(date_from=date_from, date_to=date_to, categories=category or [], tag=tag, topic=topic)
 
@@ -23,8 +24,9 @@ def filters_from(date_from: str | None, date_to: str | None, category: list[str]
 @app.command("search")
 def search_cmd(
     ctx: typer.Context,
-    query: Annotated[str | None, typer.Argument(help='Words, "phrases", title:/author:/cat: fields, -exclusions.')]
-    = None,
+    query: Annotated[
+        str | None, typer.Argument(help='Words, "phrases", title:/author:/cat: fields, -exclusions.')
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 20,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per hit, best first.")] = False,
     date_from: Annotated[str | None, typer.Option("--from", help="Only papers dated on/after YYYY-MM-DD.")] = None,
@@ -45,8 +47,14 @@ def search_cmd(
             if like:
                 hits = more_like_this(store, normalize_arxiv_id(like) or like, limit=limit, filters=filters)
             else:
-                hits = search(store, query or "", limit=limit, filters=filters, mode=mode,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+                hits = search(
+                    store,
+                    query or "",
+                    limit=limit,
+                    filters=filters,
+                    mode=mode,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
         except QueryError as e:
             fail(str(e), EXIT_BAD_INPUT)
         except EmbedderError as e:
@@ -60,7 +68,13 @@ def search_cmd(
         return
     table = Table("#", "id", "title", "score", "why", title=f"search: {query or 'like ' + str(like)}")
     for n, h in enumerate(hits, 1):
-        why = ", ".join(x for x in (f"keyword #{h.keyword_rank}" if h.keyword_rank else "",
-                                    f"meaning #{h.vector_rank}" if h.vector_rank else "") if x)
+        why = ", ".join(
+            x
+            for x in (
+                f"keyword #{h.keyword_rank}" if h.keyword_rank else "",
+                f"meaning #{h.vector_rank}" if h.vector_rank else "",
+            )
+            if x
+        )
         table.add_row(str(n), h.id, h.title, f"{h.score:.3f}", why)
     console.print(table)

@@ -21,8 +21,14 @@ def _daily(store: Store, day: str) -> object:
         d = build_digest(store, day, sub.interest, reader=sub.reader, mark=False)
         if not d.items:
             return None
-        return Rendered(f"paperradar — {sub.interest}, {day}: {len(d.items)} papers", render(d, "markdown"),
-                        render(d, "html"), len(d.items), on_sent=lambda: mark_shown(store, d))
+        return Rendered(
+            f"paperradar — {sub.interest}, {day}: {len(d.items)} papers",
+            render(d, "markdown"),
+            render(d, "html"),
+            len(d.items),
+            on_sent=lambda: mark_shown(store, d),
+        )
+
     return make
 
 
@@ -33,6 +39,7 @@ def _weekly(store: Store, week: str) -> object:
         if not r.relevant_papers or verify(r, md):
             return None
         return Rendered(f"paperradar — {sub.interest}, week {week}", md, render(r, "html"), r.relevant_papers)
+
     return make
 
 
@@ -54,12 +61,24 @@ def send(
     failed = 0
     with open_store(ctx) as store:
         try:
-            for frequency, period, maker in (("daily", day, _daily(store, day)), ("weekly", week,
-                                                                                  _weekly(store, week))):
-                rep = send_due(store, frequency, period, maker, smtp, sender=settings["smtp.sender"],  # type: ignore[arg-type]
-                               base_url=settings["web.base_url"])
-                console.print(f"{frequency} {period}: {len(rep.sent)} sent, {len(rep.empty)} with nothing to send, "
-                              f"{len(rep.failed)} failed", highlight=False)
+            for frequency, period, maker in (
+                ("daily", day, _daily(store, day)),
+                ("weekly", week, _weekly(store, week)),
+            ):
+                rep = send_due(
+                    store,
+                    frequency,
+                    period,
+                    maker,
+                    smtp,
+                    sender=settings["smtp.sender"],  # type: ignore[arg-type]
+                    base_url=settings["web.base_url"],
+                )
+                console.print(
+                    f"{frequency} {period}: {len(rep.sent)} sent, {len(rep.empty)} with nothing to send, "
+                    f"{len(rep.failed)} failed",
+                    highlight=False,
+                )
                 for email, error in rep.failed:
                     console.print(f"  {email}: {error}", style="red", highlight=False)
                 failed += len(rep.failed)

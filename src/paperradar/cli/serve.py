@@ -18,13 +18,16 @@ app.add_typer(users_app, name="users")
 @app.command()
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Interface to bind; keep 127.0.0.1 unless behind a proxy.")]
-    = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind; keep 127.0.0.1 unless behind a proxy.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-    multi_user: Annotated[bool, typer.Option("--multi-user", help="Require log-in; per-user profiles and seen-sets.")]
-    = False,
-    interest: Annotated[str, typer.Option("--interest", help="Default interest shown on the front page.")]
-    = "efficiency",
+    multi_user: Annotated[
+        bool, typer.Option("--multi-user", help="Require log-in; per-user profiles and seen-sets.")
+    ] = False,
+    interest: Annotated[
+        str, typer.Option("--interest", help="Default interest shown on the front page.")
+    ] = "efficiency",
 ) -> None:
     """Run the web app: today's digest, past days, weekly reports, search, papers, feedback, profiles, API."""
     import uvicorn
@@ -34,15 +37,20 @@ def serve(
 
     db = ctx.obj.db or default_db_path()
     if host not in ("127.0.0.1", "localhost", "::1") and not multi_user:
-        err.print("warning: single-user mode on a non-loopback address lets anyone on the network use it; "
-                  "consider --multi-user", style="yellow")
+        err.print(
+            "warning: single-user mode on a non-loopback address lets anyone on the network use it; "
+            "consider --multi-user",
+            style="yellow",
+        )
     base = config.get("web.base_url")
     if base == config.SETTINGS["web.base_url"].default:
         base = f"http://{host}:{port}"
     application = create_app(Settings(db=db, multi_user=multi_user, interest=interest, base_url=base))
     embed_backlog(db)
-    console.print(f"paperradar on http://{host}:{port}/ (database {db}; "
-                  f"{'multi-user' if multi_user else 'single-user'} mode)", highlight=False)
+    console.print(
+        f"paperradar on http://{host}:{port}/ (database {db}; {'multi-user' if multi_user else 'single-user'} mode)",
+        highlight=False,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
@@ -73,8 +81,7 @@ def users_list(ctx: typer.Context) -> None:
 @app.command()
 def token(
     ctx: typer.Context,
-    user: Annotated[str, typer.Option("--user", help="Whose token (default: the single-user mode's user).")]
-    = "local",
+    user: Annotated[str, typer.Option("--user", help="Whose token (default: the single-user mode's user).")] = "local",
     label: Annotated[str, typer.Option("--label", help="A note to recognise the token by.")] = "",
 ) -> None:
     """Create an API token for writes through /api (printed once; only its hash is stored)."""

@@ -21,8 +21,9 @@ def subscribe(
     interest: Annotated[str, typer.Option("--interest", help="Interest profile of the digest.")] = "efficiency",
     daily: Annotated[bool, typer.Option("--daily", help="Send the daily digest (default).")] = False,
     weekly: Annotated[bool, typer.Option("--weekly", help="Send the weekly report.")] = False,
-    reader: Annotated[str | None, typer.Option("--reader", help="Reader whose seen-set is used (default: the address).")]
-    = None,
+    reader: Annotated[
+        str | None, typer.Option("--reader", help="Reader whose seen-set is used (default: the address).")
+    ] = None,
 ) -> None:
     """Subscribe an address to an interest's daily digest or weekly report (sent by `paperradar send`)."""
     if not _EMAIL.match(email):

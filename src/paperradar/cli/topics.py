@@ -22,8 +22,9 @@ def topics(
     """Group the period's papers (all papers without dates) into named topics."""
     with open_store(ctx) as store, progress() as bar:
         task = bar.add_task("embedding new papers", total=None)
-        model = assign_topics(store, date_from, date_to,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+        model = assign_topics(
+            store, date_from, date_to, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
     if jsonl:
         for pid, tid in model.assignment.items():
             print(orjson.dumps({"id": pid, "topic": tid, "label": model.label_of(tid)}).decode())

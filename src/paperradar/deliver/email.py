@@ -47,8 +47,14 @@ class SmtpSettings:
         from paperradar import config
 
         c = config.load()
-        return cls(host=c["smtp.host"], port=int(c["smtp.port"]), security=c["smtp.security"], user=c["smtp.user"],
-                   password=c["smtp.password"], sender=c["smtp.sender"])
+        return cls(
+            host=c["smtp.host"],
+            port=int(c["smtp.port"]),
+            security=c["smtp.security"],
+            user=c["smtp.user"],
+            password=c["smtp.password"],
+            sender=c["smtp.sender"],
+        )
 
 
 class Deliverer(abc.ABC):
@@ -95,13 +101,20 @@ def build_message(sender: str, sub: Subscription, content: Rendered, unsubscribe
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or "paperradar")
     msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    footer = f"\n\n--\nYou subscribed to paperradar's {sub.frequency} digest for '{sub.interest}'.\n" \
-             f"Unsubscribe: {unsubscribe_url}\n"
+    footer = (
+        f"\n\n--\nYou subscribed to paperradar's {sub.frequency} digest for '{sub.interest}'.\n"
+        f"Unsubscribe: {unsubscribe_url}\n"
+    )
     msg.set_content(content.text + footer)
-    html_footer = (f'<hr><p style="font-size:small;color:#666">You subscribed to paperradar\'s {sub.frequency} '
-                   f'digest for \'{sub.interest}\'. <a href="{unsubscribe_url}">Unsubscribe</a></p>')
-    html = content.html.replace("</body>", html_footer + "</body>") if "</body>" in content.html \
+    html_footer = (
+        f'<hr><p style="font-size:small;color:#666">You subscribed to paperradar\'s {sub.frequency} '
+        f"digest for '{sub.interest}'. <a href=\"{unsubscribe_url}\">Unsubscribe</a></p>"
+    )
+    html = (
+        content.html.replace("</body>", html_footer + "</body>")
+        if "</body>" in content.html
         else content.html + html_footer
+    )
     msg.add_alternative(html, subtype="html")
     return msg
 
@@ -115,8 +128,16 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def send_due(store: Store, frequency: str, period: str, render: Callable[[Subscription], Rendered | None],
-             deliverer: Deliverer, *, sender: str, base_url: str) -> SendReport:
+def send_due(
+    store: Store,
+    frequency: str,
+    period: str,
+    render: Callable[[Subscription], Rendered | None],
+    deliverer: Deliverer,
+    *,
+    sender: str,
+    base_url: str,
+) -> SendReport:
     """Send ``period``'s digest to every active ``frequency`` subscriber not yet sent it.
 
     ``render`` builds one subscriber's message (their own profile and seen-set) or returns None when there is

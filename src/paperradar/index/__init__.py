@@ -31,9 +31,14 @@ class SearchHit:
 
     def as_dict(self) -> dict[str, object]:
         """JSON-friendly form."""
-        return {"id": self.id, "score": round(self.score, 6), "title": self.title,
-                "keyword_rank": self.keyword_rank, "vector_rank": self.vector_rank,
-                "similarity": None if self.similarity is None else round(self.similarity, 4)}
+        return {
+            "id": self.id,
+            "score": round(self.score, 6),
+            "title": self.title,
+            "keyword_rank": self.keyword_rank,
+            "vector_rank": self.vector_rank,
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+        }
 
 
 _CACHE: dict[tuple[str, str], tuple[str, VectorIndex]] = {}
@@ -82,8 +87,9 @@ def _keyword(store: Store, q: Query, limit: int, filters: SearchFilters | None) 
         raise QueryError(f"cannot search for {q.text!r} ({e})") from e
 
 
-def _vector(store: Store, embedder: Embedder, text: str, limit: int, allowed: set[str] | None
-            ) -> list[tuple[str, float]]:
+def _vector(
+    store: Store, embedder: Embedder, text: str, limit: int, allowed: set[str] | None
+) -> list[tuple[str, float]]:
     index = vector_index(store, embedder.name)
     qv = embedder.embed(text)
     want = limit if allowed is None else max(limit * 20, 1000)
@@ -91,8 +97,14 @@ def _vector(store: Store, embedder: Embedder, text: str, limit: int, allowed: se
     return [(i, s) for i, s in hits if allowed is None or i in allowed][:limit]
 
 
-def fuse(keyword: list[tuple[str, float]], vector: list[tuple[str, float]], *, k: int = RRF_K,
-         keyword_weight: float = 1.0, vector_weight: float = 1.0) -> list[SearchHit]:
+def fuse(
+    keyword: list[tuple[str, float]],
+    vector: list[tuple[str, float]],
+    *,
+    k: int = RRF_K,
+    keyword_weight: float = 1.0,
+    vector_weight: float = 1.0,
+) -> list[SearchHit]:
     """Reciprocal rank fusion: each side contributes weight / (k + rank)."""
     hits: dict[str, SearchHit] = {}
     for rank, (pid, _s) in enumerate(keyword, 1):
@@ -106,9 +118,17 @@ def fuse(keyword: list[tuple[str, float]], vector: list[tuple[str, float]], *, k
     return sorted(hits.values(), key=lambda h: -h.score)
 
 
-def search(store: Store, query: str, *, limit: int = 20, filters: SearchFilters | None = None,
-           embedder: Embedder | None = None, mode: str = "hybrid",
-           progress: Callable[[int, int], None] | None = None, update: bool = True) -> list[SearchHit]:
+def search(
+    store: Store,
+    query: str,
+    *,
+    limit: int = 20,
+    filters: SearchFilters | None = None,
+    embedder: Embedder | None = None,
+    mode: str = "hybrid",
+    progress: Callable[[int, int], None] | None = None,
+    update: bool = True,
+) -> list[SearchHit]:
     """Search stored papers; raise QueryError (one line) for a malformed query.
 
     With ``update`` (the CLI) papers not yet indexed or embedded are processed first; the web app passes False
@@ -132,8 +152,11 @@ def search(store: Store, query: str, *, limit: int = 20, filters: SearchFilters 
         allowed = store.search.allowed_ids(filters)
         if q.excluded or q.fields or q.phrases:
             # hard constraints: only papers the keyword side admits may come from the vector side
-            admitted = {i for i, _ in store.search.keyword(to_fts(q, mode="and") or "", 100_000, filters)} \
-                if (q.fields or q.phrases) else None
+            admitted = (
+                {i for i, _ in store.search.keyword(to_fts(q, mode="and") or "", 100_000, filters)}
+                if (q.fields or q.phrases)
+                else None
+            )
             excluded = {i for ex in q.excluded for i, _ in store.search.keyword(f'"{ex}"', 100_000)}
             if admitted is not None:
                 allowed = admitted if allowed is None else allowed & admitted
@@ -147,19 +170,40 @@ def search(store: Store, query: str, *, limit: int = 20, filters: SearchFilters 
     return hits
 
 
-def more_like_this(store: Store, paper_id: str, *, limit: int = 10, filters: SearchFilters | None = None,
-                   embedder: Embedder | None = None) -> list[SearchHit]:
+def more_like_this(
+    store: Store,
+    paper_id: str,
+    *,
+    limit: int = 10,
+    filters: SearchFilters | None = None,
+    embedder: Embedder | None = None,
+) -> list[SearchHit]:
     """Papers nearest to ``paper_id`` by embedding (the paper itself excluded)."""
     if store.papers.status(paper_id) is None:
         raise QueryError(f"no paper {paper_id!r} in the database")
     embedder = _prepare(store, embedder, None)
     _ids, vecs = store.embeddings.matrix(embedder.name, [paper_id])
     allowed = store.search.allowed_ids(filters)
-    hits = [(i, s) for i, s in vector_index(store, embedder.name).search(vecs[0], limit * 5 + 1)
-            if i != paper_id and (allowed is None or i in allowed)][:limit]
+    hits = [
+        (i, s)
+        for i, s in vector_index(store, embedder.name).search(vecs[0], limit * 5 + 1)
+        if i != paper_id and (allowed is None or i in allowed)
+    ][:limit]
     titles = store.search.titles([i for i, _ in hits])
     return [SearchHit(i, s, titles.get(i, ""), vector_rank=r, similarity=s) for r, (i, s) in enumerate(hits, 1)]
 
 
-__all__ = ["MODES", "ExactIndex", "HnswIndex", "QueryError", "SearchFilters", "SearchHit", "VectorIndex", "fuse",
-           "more_like_this", "parse", "search", "vector_index"]
+__all__ = [
+    "MODES",
+    "ExactIndex",
+    "HnswIndex",
+    "QueryError",
+    "SearchFilters",
+    "SearchHit",
+    "VectorIndex",
+    "fuse",
+    "more_like_this",
+    "parse",
+    "search",
+    "vector_index",
+]

@@ -5,9 +5,63 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FIELDS = {"title": "title", "ti": "title", "abstract": "abstract", "abs": "abstract", "author": "authors",
-          "au": "authors", "authors": "authors", "cat": "cat", "category": "cat"}
-STOPWORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "via", "was", "we", "what", "when", "which", "while", "with", "without", "using", "based", "towards", "toward", "do", "does", "can"])
+FIELDS = {
+    "title": "title",
+    "ti": "title",
+    "abstract": "abstract",
+    "abs": "abstract",
+    "author": "authors",
+    "au": "authors",
+    "authors": "authors",
+    "cat": "cat",
+    "category": "cat",
+}
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "via",
+        "was",
+        "we",
+        "what",
+        "when",
+        "which",
+        "while",
+        "with",
+        "without",
+        "using",
+        "based",
+        "towards",
+        "toward",
+        "do",
+        "does",
+        "can",
+    ]
+)
 _TOKEN = re.compile(r'-?[\w.]+:"[^"]*"|-?"[^"]*"|\S+')
 _WORD = re.compile(r"[\w][\w.\-+]*", re.UNICODE)
 
@@ -80,7 +134,7 @@ def parse(text: str) -> Query:
         else:
             q.words.extend(w for w in words if w.lower() not in STOPWORDS or len(words) == 1)
     if not (q.words or q.phrases or q.fields or q.categories):
-        raise QueryError(f"nothing to search for in {text!r}: use words, \"phrases\" or field:value")
+        raise QueryError(f'nothing to search for in {text!r}: use words, "phrases" or field:value')
     return q
 
 

@@ -56,8 +56,9 @@ class HnswIndex(VectorIndex):
         """Build from vectors (and save to ``path`` when given)."""
         from usearch.index import Index
 
-        index = Index(ndim=matrix.shape[1], metric="cos", dtype="f16", connectivity=16, expansion_add=128,
-                      expansion_search=96)
+        index = Index(
+            ndim=matrix.shape[1], metric="cos", dtype="f16", connectivity=16, expansion_add=128, expansion_search=96
+        )
         index.add(np.arange(len(ids), dtype=np.uint64), np.ascontiguousarray(matrix, dtype=np.float32))
         if path is not None:
             index.save(str(path))
@@ -74,5 +75,6 @@ class HnswIndex(VectorIndex):
         if not self.ids:
             return []
         matches = self.index.search(query.astype(np.float32), min(k, len(self.ids)))  # type: ignore[attr-defined]
-        return [(self.ids[int(key)], 1.0 - float(dist)) for key, dist in zip(matches.keys, matches.distances,
-                                                                             strict=True)]
+        return [
+            (self.ids[int(key)], 1.0 - float(dist)) for key, dist in zip(matches.keys, matches.distances, strict=True)
+        ]

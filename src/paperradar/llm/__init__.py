@@ -69,8 +69,12 @@ class LLM:
             self.failures.append("token budget for this run is spent")
             return None
         headers = {"Authorization": f"Bearer {self.config.key}"} if self.config.key else {}
-        body = {"model": self.config.model, "messages": messages, "temperature": 0,
-                "response_format": {"type": "json_object"}}
+        body = {
+            "model": self.config.model,
+            "messages": messages,
+            "temperature": 0,
+            "response_format": {"type": "json_object"},
+        }
         try:
             with httpx.Client(timeout=self.config.timeout, transport=self.transport) as client:
                 r = client.post(self.config.url.rstrip("/") + "/chat/completions", json=body, headers=headers)
@@ -106,9 +110,12 @@ class LLM:
         if not paper.abstract:
             return None
         messages = [
-            {"role": "system", "content": "You summarize ML papers for researchers. Answer with JSON: "
-             '{"bullets": [problem, method, result], "headline": the main quantitative claim or null}. '
-             "Use only facts and numbers stated in the abstract."},
+            {
+                "role": "system",
+                "content": "You summarize ML papers for researchers. Answer with JSON: "
+                '{"bullets": [problem, method, result], "headline": the main quantitative claim or null}. '
+                "Use only facts and numbers stated in the abstract.",
+            },
             {"role": "user", "content": f"Title: {paper.title}\n\nAbstract: {paper.abstract}"},
         ]
         obj = self.complete_json(messages, SUMMARY_SCHEMA)
@@ -128,8 +135,11 @@ class LLM:
     def prose(self, facts: str, allowed_ids: set[str], sources: list[str]) -> str | None:
         """A paragraph written from ``facts``; None unless it cites only ``allowed_ids`` and is grounded."""
         messages = [
-            {"role": "system", "content": 'Write one paragraph for a research report. Answer with JSON {"text": '
-             '..., "cited": [arXiv ids you mention]}. Use only the facts given; cite only their ids.'},
+            {
+                "role": "system",
+                "content": 'Write one paragraph for a research report. Answer with JSON {"text": '
+                '..., "cited": [arXiv ids you mention]}. Use only the facts given; cite only their ids.',
+            },
             {"role": "user", "content": facts},
         ]
         obj = self.complete_json(messages, {"text": str, "cited": list})
@@ -138,7 +148,7 @@ class LLM:
         if not set(map(str, obj["cited"])) <= allowed_ids:
             self.failures.append("cites papers outside the input")
             return None
-        problems = check_grounded(obj["text"], sources + [facts])
+        problems = check_grounded(obj["text"], [*sources, facts])
         if problems:
             self.failures.append("; ".join(problems[:2]))
             return None

@@ -47,9 +47,15 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
     return ProfileScorer(profile, prototypes, seeds=seeds, likes=likes, dislikes=dislikes)
 
 
-def score_papers(store: Store, profile: Profile | str, ids: Sequence[str] | None = None, *,
-                 embedder: Embedder | None = None, reader: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[Scored]:
+def score_papers(
+    store: Store,
+    profile: Profile | str,
+    ids: Sequence[str] | None = None,
+    *,
+    embedder: Embedder | None = None,
+    reader: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Scored]:
     """Score every stored paper (or ``ids``) for ``profile``, best first.
 
     Papers asked about that have no embedding yet are embedded first. The linear model learns from every
@@ -69,5 +75,18 @@ def score_papers(store: Store, profile: Profile | str, ids: Sequence[str] | None
     return sorted(scored, key=lambda s: -s.score)
 
 
-__all__ = ["Profile", "ProfileError", "ProfileScorer", "Scored", "Scorer", "build_scorer", "feedback_key",
-           "list_profiles", "load_profile", "parse_profile", "profile_text", "save_profile", "score_papers"]
+__all__ = [
+    "Profile",
+    "ProfileError",
+    "ProfileScorer",
+    "Scored",
+    "Scorer",
+    "build_scorer",
+    "feedback_key",
+    "list_profiles",
+    "load_profile",
+    "parse_profile",
+    "profile_text",
+    "save_profile",
+    "score_papers",
+]

@@ -74,13 +74,18 @@ def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
         if sid is None:
             raise ProfileError(f"{where}: seed {s!r} is not an arXiv id")
         seeds.append(sid)
-    p = Profile(name=name, description=str(data.get("description", "")),
-                subtopics=_str_list(data, "subtopics", where),
-                include_keywords=_str_list(data, "include_keywords", where),
-                exclude_keywords=_str_list(data, "exclude_keywords", where),
-                include_categories=_str_list(data, "include_categories", where),
-                exclude_categories=_str_list(data, "exclude_categories", where),
-                seeds=seeds, threshold=float(threshold), source=where)
+    p = Profile(
+        name=name,
+        description=str(data.get("description", "")),
+        subtopics=_str_list(data, "subtopics", where),
+        include_keywords=_str_list(data, "include_keywords", where),
+        exclude_keywords=_str_list(data, "exclude_keywords", where),
+        include_categories=_str_list(data, "include_categories", where),
+        exclude_categories=_str_list(data, "exclude_categories", where),
+        seeds=seeds,
+        threshold=float(threshold),
+        source=where,
+    )
     if not (p.prototypes or p.include_keywords or p.seeds):
         raise ProfileError(f"{where}: a profile needs a description, subtopics, include_keywords or seeds")
     seed_file = data.get("seed_file")
@@ -126,8 +131,9 @@ def load_profile(name_or_path: str, owner: str | None = None) -> Profile:
         if not path.is_file():
             raise ProfileError(f"{path}: no such profile file")
         return parse_profile(path.read_text(encoding="utf-8"), str(path), path.parent)
-    for own in dict.fromkeys([user_profiles_dir(owner) / f"{name_or_path}.toml",
-                              user_profiles_dir() / f"{name_or_path}.toml"]):
+    for own in dict.fromkeys(
+        [user_profiles_dir(owner) / f"{name_or_path}.toml", user_profiles_dir() / f"{name_or_path}.toml"]
+    ):
         if own.is_file():
             return parse_profile(own.read_text(encoding="utf-8"), str(own), own.parent)
     folder = resources.files("paperradar.relevance") / "profiles"
@@ -135,8 +141,10 @@ def load_profile(name_or_path: str, owner: str | None = None) -> Profile:
     if builtin.is_file():
         with resources.as_file(folder) as real:
             return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in profile {name_or_path}", Path(real))
-    raise ProfileError(f"no interest profile named {name_or_path!r}; known: "
-                       f"{', '.join(list_profiles(owner))} (create {user_profiles_dir(owner)}/{name_or_path}.toml)")
+    raise ProfileError(
+        f"no interest profile named {name_or_path!r}; known: "
+        f"{', '.join(list_profiles(owner))} (create {user_profiles_dir(owner)}/{name_or_path}.toml)"
+    )
 
 
 def save_profile(name: str, text: str, owner: str | None = None) -> Path:

@@ -40,16 +40,20 @@ class Scored:
 
     def as_dict(self) -> dict[str, object]:
         """JSON-friendly form."""
-        return {"id": self.id, "score": round(self.score, 6), "relevant": self.relevant,
-                "explanation": self.explanation, "title": self.title}
+        return {
+            "id": self.id,
+            "score": round(self.score, 6),
+            "relevant": self.relevant,
+            "explanation": self.explanation,
+            "title": self.title,
+        }
 
 
 class Scorer(abc.ABC):
     """Scores a batch of papers (with their embeddings) for one profile."""
 
     @abc.abstractmethod
-    def score(self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None
-              ) -> list[Scored]:
+    def score(self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None) -> list[Scored]:
         """One Scored per paper, in the same order (``background``: the collection to compare against)."""
 
 
@@ -61,10 +65,17 @@ class ProfileScorer(Scorer):
     """The default scorer (see the module docstring). ``prototypes`` are the embedded sub-topic texts;
     ``likes``/``dislikes`` map paper ids to their embeddings and titles."""
 
-    def __init__(self, profile: Profile, prototypes: np.ndarray, *, seeds: np.ndarray | None = None,
-                 likes: dict[str, tuple[np.ndarray, str]] | None = None,
-                 dislikes: dict[str, tuple[np.ndarray, str]] | None = None, seed_titles: list[str] | None = None,
-                 random_state: int = 0) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        prototypes: np.ndarray,
+        *,
+        seeds: np.ndarray | None = None,
+        likes: dict[str, tuple[np.ndarray, str]] | None = None,
+        dislikes: dict[str, tuple[np.ndarray, str]] | None = None,
+        seed_titles: list[str] | None = None,
+        random_state: int = 0,
+    ) -> None:
         self.profile = profile
         self.prototypes = prototypes
         self.seeds = seeds if seeds is not None and len(seeds) else None
@@ -91,10 +102,16 @@ class ProfileScorer(Scorer):
         from sklearn.svm import LinearSVC
 
         rng = np.random.default_rng(self.random_state)
-        negatives = vectors if len(vectors) <= MAX_NEGATIVES else vectors[rng.choice(len(vectors), MAX_NEGATIVES,
-                                                                                      replace=False)]
-        parts, labels, weights = [positives, negatives], [np.ones(len(positives)), np.zeros(len(negatives))], \
-            [np.ones(len(positives)), np.ones(len(negatives))]
+        negatives = (
+            vectors
+            if len(vectors) <= MAX_NEGATIVES
+            else vectors[rng.choice(len(vectors), MAX_NEGATIVES, replace=False)]
+        )
+        parts, labels, weights = (
+            [positives, negatives],
+            [np.ones(len(positives)), np.zeros(len(negatives))],
+            [np.ones(len(positives)), np.ones(len(negatives))],
+        )
         if self.dislikes:
             hard = np.stack([v for v, _t in self.dislikes.values()])
             parts.append(hard)
@@ -126,8 +143,7 @@ class ProfileScorer(Scorer):
             banned.append(bad)
         return counts, found, banned
 
-    def score(self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None
-              ) -> list[Scored]:
+    def score(self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None) -> list[Scored]:
         """Score ``papers`` (rows of ``vectors``); ``background`` is the whole collection the model learns
         from (default: the scored papers themselves)."""
         if not papers:
@@ -159,8 +175,10 @@ class ProfileScorer(Scorer):
             if banned[n]:
                 why.append("excluded term " + ", ".join(banned[n][:2]))
             if len(self.profile.subtopics):
-                why.append(f"close to “{self.profile.subtopics[nearest_sub[n]].split(':')[0].split(' such as')[0]}” "
-                           f"({desc[n]:.2f})")
+                why.append(
+                    f"close to “{self.profile.subtopics[nearest_sub[n]].split(':')[0].split(' such as')[0]}” "
+                    f"({desc[n]:.2f})"
+                )
             if like_sims is not None and like_sims[n].max() > 0.6:
                 j = int(like_sims[n].argmax())
                 why.append(f"like your liked “{self.likes[liked_ids[j]][1][:60]}”")

@@ -15,8 +15,12 @@ from markupsafe import Markup
 from paperradar.reports import Digest, Report
 
 FORMATS = ("markdown", "html", "json", "atom")
-_env = Environment(loader=PackageLoader("paperradar.render", "templates"), undefined=StrictUndefined,
-                   keep_trailing_newline=True, autoescape=False)
+_env = Environment(
+    loader=PackageLoader("paperradar.render", "templates"),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=False,
+)
 
 
 class Renderer(abc.ABC):
@@ -60,8 +64,11 @@ def _html(obj: Digest | Report) -> str:
 
     body = markdown_it.MarkdownIt("commonmark", {"html": False}).enable("table").render(_markdown(obj))
     # <details> blocks are written by our own template; re-enable just those tags after escaping everything else
-    body = body.replace("&lt;details&gt;&lt;summary&gt;", "<details><summary>").replace(
-        "&lt;/summary&gt;&lt;p&gt;", "</summary><p>").replace("&lt;/p&gt;&lt;/details&gt;", "</p></details>")
+    body = (
+        body.replace("&lt;details&gt;&lt;summary&gt;", "<details><summary>")
+        .replace("&lt;/summary&gt;&lt;p&gt;", "</summary><p>")
+        .replace("&lt;/p&gt;&lt;/details&gt;", "</p></details>")
+    )
     if isinstance(obj, Report) and obj.history and obj.trends:
         img = base64.b64encode(chart_png(obj)).decode()
         chart = f'<figure class="chart"><img alt="Topic volume by week" src="data:image/png;base64,{img}"></figure>'

@@ -136,8 +136,17 @@ def _items(store: Store, scored: Sequence[Scored], model: TopicModel | None, llm
     for s in scored:
         p = papers[s.id]
         tid = model.assignment.get(s.id, OTHER) if model else OTHER
-        out.append(Item(p, s.score, s.explanation, summaries[s.id], store.papers.status(s.id) or "new", tid,
-                        model.label_of(tid) if model else "Other"))
+        out.append(
+            Item(
+                p,
+                s.score,
+                s.explanation,
+                summaries[s.id],
+                store.papers.status(s.id) or "new",
+                tid,
+                model.label_of(tid) if model else "Other",
+            )
+        )
     return out
 
 
@@ -149,8 +158,17 @@ def _group(items: list[Item]) -> list[Group]:
     return ordered
 
 
-def build_digest(store: Store, day: str, interest: str = "efficiency", *, reader: str = "default",
-                 owner: str | None = None, mark: bool = False, embedder: object = None, llm: object = None) -> Digest:
+def build_digest(
+    store: Store,
+    day: str,
+    interest: str = "efficiency",
+    *,
+    reader: str = "default",
+    owner: str | None = None,
+    mark: bool = False,
+    embedder: object = None,
+    llm: object = None,
+) -> Digest:
     """The day's relevant papers this reader has not seen (or has seen in an older version), grouped by topic.
 
     With ``mark`` the listed papers join the reader's seen-set, so tomorrow's digest will not repeat them.
@@ -161,8 +179,11 @@ def build_digest(store: Store, day: str, interest: str = "efficiency", *, reader
     digest = Digest(day, profile.name, reader, considered=len(day_papers))
     if not day_papers:
         return digest
-    scored = [s for s in score_papers(store, profile, day_papers, embedder=embedder, reader=owner)  # type: ignore[arg-type]
-              if s.relevant]
+    scored = [
+        s
+        for s in score_papers(store, profile, day_papers, embedder=embedder, reader=owner)  # type: ignore[arg-type]
+        if s.relevant
+    ]
     seen = store.seen.seen(reader)
     versions = {p.id: p.version for p in store.papers.iter([s.id for s in scored])}
     scored = [s for s in scored if s.id not in seen or (versions.get(s.id) or 0) > (seen[s.id] or 0)]
@@ -171,8 +192,7 @@ def build_digest(store: Store, day: str, interest: str = "efficiency", *, reader
     week = week_of(day)
     stored = store.topics.of_period(week)
     if all(s.id in stored for s in scored):  # the week's topics are already built: reuse them, write nothing
-        model = TopicModel(assignment={pid: tid for pid, (tid, _l) in stored.items()},
-                           labels=dict(stored.values()))
+        model = TopicModel(assignment={pid: tid for pid, (tid, _l) in stored.items()}, labels=dict(stored.values()))
     else:
         model = assign_topics(store, *week_range(week), embedder=embedder, period=week)
     digest.groups = _group(_items(store, scored, model, llm))
@@ -206,8 +226,17 @@ def _claim_strength(s: Summary) -> float:
     return min(1.0, (v / 10 if "×" in s.headline or "x" in s.headline.lower() else v / 100) + 0.2)
 
 
-def build_report(store: Store, date_from: str, date_to: str, interest: str = "efficiency", *, period: str = "",
-                 history_weeks: int = 4, embedder: object = None, llm: object = None) -> Report:
+def build_report(
+    store: Store,
+    date_from: str,
+    date_to: str,
+    interest: str = "efficiency",
+    *,
+    period: str = "",
+    history_weeks: int = 4,
+    embedder: object = None,
+    llm: object = None,
+) -> Report:
     """The trend report of [date_from, date_to]: topics with counts and papers, noteworthy papers, rising and
     falling topics against the ``history_weeks`` weeks before, and the sources behind every claim."""
     profile = load_profile(interest)
@@ -237,8 +266,11 @@ def build_report(store: Store, date_from: str, date_to: str, interest: str = "ef
         if g.topic_id == OTHER:
             continue
         prev = [h.get(g.topic_id, 0) for _w, h in history]
-        trends.append(TopicTrend(g.topic_id, g.label, len(g.items), prev, _trend(len(g.items), prev) if history
-                                 else "new", g.items[:5]))
+        trends.append(
+            TopicTrend(
+                g.topic_id, g.label, len(g.items), prev, _trend(len(g.items), prev) if history else "new", g.items[:5]
+            )
+        )
     trends.sort(key=lambda t: -t.count)
     for it in items:
         novelty = 1.0 if next((t.trend for t in trends if t.topic_id == it.topic_id), "new") == "new" else 0.5
@@ -246,31 +278,62 @@ def build_report(store: Store, date_from: str, date_to: str, interest: str = "ef
         it.score_rank = 0.6 * it.score + 0.25 * _claim_strength(it.summary) + 0.15 * novelty  # type: ignore[attr-defined]
     noteworthy = sorted(items, key=lambda i: -i.score_rank)[:5]  # type: ignore[attr-defined]
     major = trends[:6]
-    computed = {str(len(all_ids)), str(len(items))} | {str(t.count) for t in trends} | \
-        {str(c) for t in trends for c in t.previous} | {str(len(major)), str(history_weeks)} | \
-        {f"{i.score:.2f}" for i in items}
+    computed = (
+        {str(len(all_ids)), str(len(items))}
+        | {str(t.count) for t in trends}
+        | {str(c) for t in trends for c in t.previous}
+        | {str(len(major)), str(history_weeks)}
+        | {f"{i.score:.2f}" for i in items}
+    )
     label = period if re.fullmatch(r"\d{4}-W\d{2}", period) else f"{date_from} to {date_to}"
     lead = major[0].label if major else "no clear leader"
     title = f"{profile.name.capitalize()} research radar — {label}: {lead}"
-    intro = (f"{len(items)} of the {len(all_ids)} papers of {label} were relevant to '{profile.name}'. "
-             + (f"They fall into {len(major)} main topics, led by {', '.join(t.label for t in major[:3])}."
-                if major else "No topic stood out."))
+    intro = f"{len(items)} of the {len(all_ids)} papers of {label} were relevant to '{profile.name}'. " + (
+        f"They fall into {len(major)} main topics, led by {', '.join(t.label for t in major[:3])}."
+        if major
+        else "No topic stood out."
+    )
     if llm is not None and major:
-        facts = intro + "\n" + "\n".join(
-            f"- {t.label}: {t.count} papers; e.g. {i.paper.id}: {i.paper.title}. {' '.join(i.summary.bullets[:2])}"
-            for t in major for i in t.items[:2])
+        facts = (
+            intro
+            + "\n"
+            + "\n".join(
+                f"- {t.label}: {t.count} papers; e.g. {i.paper.id}: {i.paper.title}. {' '.join(i.summary.bullets[:2])}"
+                for t in major
+                for i in t.items[:2]
+            )
+        )
         allowed = {i.paper.id or "" for t in major for i in t.items}
         intro = llm.prose(facts, allowed, [f"{i.paper.title} {i.paper.abstract}" for i in items]) or intro  # type: ignore[attr-defined]
     rising = [t for t in trends if t.trend in ("rising", "new")][:5]
     falling = [t for t in trends if t.trend == "falling"][:5]
-    conclusion = (f"The period's weight sits on {lead}"
-                  + (f", with {', '.join(t.label for t in rising[:2])} gaining ground" if rising else "")
-                  + (f", while {', '.join(t.label for t in falling[:2])} slowed" if falling else "")
-                  + ". The noteworthy papers above are the ones to read first.") if major else \
-        "Nothing relevant appeared in this period."
-    report = Report(title, period, date_from, date_to, profile.name, intro, major, noteworthy, rising, falling,
-                    conclusion, len(all_ids), len(items),
-                    history + [(week_of(date_from), {t.topic_id: t.count for t in trends})], computed)
+    conclusion = (
+        (
+            f"The period's weight sits on {lead}"
+            + (f", with {', '.join(t.label for t in rising[:2])} gaining ground" if rising else "")
+            + (f", while {', '.join(t.label for t in falling[:2])} slowed" if falling else "")
+            + ". The noteworthy papers above are the ones to read first."
+        )
+        if major
+        else "Nothing relevant appeared in this period."
+    )
+    report = Report(
+        title,
+        period,
+        date_from,
+        date_to,
+        profile.name,
+        intro,
+        major,
+        noteworthy,
+        rising,
+        falling,
+        conclusion,
+        len(all_ids),
+        len(items),
+        [*history, (week_of(date_from), {t.topic_id: t.count for t in trends})],
+        computed,
+    )
     return report
 
 
@@ -301,5 +364,18 @@ def verify(report: Report, text: str) -> list[str]:
     return problems
 
 
-__all__ = ["Digest", "Group", "Item", "Report", "TopicTrend", "build_digest", "build_report", "mark_shown",
-           "now_iso", "paper_day", "verify", "week_of", "week_range"]
+__all__ = [
+    "Digest",
+    "Group",
+    "Item",
+    "Report",
+    "TopicTrend",
+    "build_digest",
+    "build_report",
+    "mark_shown",
+    "now_iso",
+    "paper_day",
+    "verify",
+    "week_of",
+    "week_range",
+]

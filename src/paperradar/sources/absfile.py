@@ -44,15 +44,24 @@ def parse_abs(content: str, origin: str) -> Paper:
     f = _fields(header)
     comment = latex_to_text(f["comments"]) if f.get("comments") else None
     abstract = " ".join(abstract.split())
-    withdrawn = is_withdrawn(comment, abstract[:300]) or (any(v.size and v.size.startswith("0kb") for v in
-                                                            versions[-1:]) and is_withdrawn(comment, abstract))
+    withdrawn = is_withdrawn(comment, abstract[:300]) or (
+        any(v.size and v.size.startswith("0kb") for v in versions[-1:]) and is_withdrawn(comment, abstract)
+    )
     return Paper(
-        id=ids[0], title=latex_to_text(f.get("title", "")), abstract=abstract,
-        authors=split_authors(f.get("authors", "")), categories=f.get("categories", "").split(),
-        published=versions[0].date if versions else None, updated=versions[-1].date if versions else None,
-        versions=versions, comment=comment, doi=(f.get("doi") or "").split()[0] if f.get("doi") else None,
+        id=ids[0],
+        title=latex_to_text(f.get("title", "")),
+        abstract=abstract,
+        authors=split_authors(f.get("authors", "")),
+        categories=f.get("categories", "").split(),
+        published=versions[0].date if versions else None,
+        updated=versions[-1].date if versions else None,
+        versions=versions,
+        comment=comment,
+        doi=(f.get("doi") or "").split()[0] if f.get("doi") else None,
         journal_ref=latex_to_text(f["journal-ref"]) if f.get("journal-ref") else None,
-        source=f"arxiv-abs:{origin}", withdrawn=withdrawn, raw=content,
+        source=f"arxiv-abs:{origin}",
+        withdrawn=withdrawn,
+        raw=content,
         extra={k: f[k] for k in ("license", "msc-class", "acm-class", "report-no", "proxy") if f.get(k)},
     )
 

@@ -13,8 +13,11 @@ from paperradar.sources.base import Item, Source, SourceError, register
 from paperradar.sources.text import is_withdrawn, iso_date, latex_to_text
 from paperradar.sources.xml import parse_xml, sniff_root, text, to_string
 
-NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
-      "os": "http://a9.com/-/spec/opensearch/1.1/"}
+NS = {
+    "a": "http://www.w3.org/2005/Atom",
+    "arxiv": "http://arxiv.org/schemas/atom",
+    "os": "http://a9.com/-/spec/opensearch/1.1/",
+}
 # The 2016-era API used the A9 OpenSearch namespace without the trailing path component.
 _OPENSEARCH = ("http://a9.com/-/spec/opensearch/1.1/", "http://a9.com/-/spec/opensearchrss/1.0/")
 
@@ -72,14 +75,23 @@ def _entry(entry: etree._Element, origin: str) -> Item:
         versions.append(Version(1, published))
     primary = entry.find("arxiv:primary_category", NS)
     return Paper(
-        id=arxiv_id, version=version, versions=sorted(versions, key=lambda v: v.version),
-        title=latex_to_text(title), abstract=abstract,
+        id=arxiv_id,
+        version=version,
+        versions=sorted(versions, key=lambda v: v.version),
+        title=latex_to_text(title),
+        abstract=abstract,
         authors=[latex_to_text(text(a.find("a:name", NS))) for a in entry.findall("a:author", NS)],
         categories=[c.get("term", "") for c in entry.findall("a:category", NS) if c.get("term")],
         primary_category=primary.get("term") if primary is not None else None,
-        published=published, updated=updated, comment=comment,
-        doi=text(entry.find("arxiv:doi", NS)) or None, journal_ref=text(entry.find("arxiv:journal_ref", NS)) or None,
-        links=links, source=f"arxiv-api:{origin}", withdrawn=is_withdrawn(comment), raw=to_string(entry),
+        published=published,
+        updated=updated,
+        comment=comment,
+        doi=text(entry.find("arxiv:doi", NS)) or None,
+        journal_ref=text(entry.find("arxiv:journal_ref", NS)) or None,
+        links=links,
+        source=f"arxiv-api:{origin}",
+        withdrawn=is_withdrawn(comment),
+        raw=to_string(entry),
     )
 
 
@@ -92,8 +104,12 @@ def parse_feed(data: bytes, origin: str) -> AtomPage:
     for entry in entries:
         if "api/errors" in text(entry.find("a:id", NS)) or text(entry.find("a:title", NS)) == "Error":
             raise ArxivApiError(f"{origin}: arXiv API error: {text(entry.find('a:summary', NS)) or 'unknown'}")
-    return AtomPage(items=[_entry(e, origin) for e in entries], total=_int(root, "totalResults"),
-                    start=_int(root, "startIndex"), per_page=_int(root, "itemsPerPage"))
+    return AtomPage(
+        items=[_entry(e, origin) for e in entries],
+        total=_int(root, "totalResults"),
+        start=_int(root, "startIndex"),
+        per_page=_int(root, "itemsPerPage"),
+    )
 
 
 @register
@@ -105,8 +121,12 @@ class ArxivAtom(Source):
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
         root = head.split(b"<feed", 1)
-        return len(root) == 2 and b"<rss" not in root[0] and sniff_root(head, b"http://www.w3.org/2005/Atom") \
+        return (
+            len(root) == 2
+            and b"<rss" not in root[0]
+            and sniff_root(head, b"http://www.w3.org/2005/Atom")
             and b"arxiv" in head.lower()
+        )
 
     def records(self) -> Iterator[Item]:
         yield from parse_feed(self.data, self.origin).items

@@ -81,8 +81,10 @@ def detect(data: bytes, filename: str = "", fmt: str | None = None) -> type[Sour
     for cls in _REGISTRY:
         if cls.sniff(head, filename):
             return cls
-    raise SourceError(f"{filename or 'input'}: not a format paperradar can read "
-                      f"(try --format; known: {', '.join(c.name for c in _REGISTRY)})")
+    raise SourceError(
+        f"{filename or 'input'}: not a format paperradar can read "
+        f"(try --format; known: {', '.join(c.name for c in _REGISTRY)})"
+    )
 
 
 def open_source(path: Path, fmt: str | None = None) -> Source:

@@ -11,8 +11,9 @@ from paperradar.models import Paper, Rejected, split_arxiv_id
 from paperradar.sources.base import Item, Source, SourceError, register
 from paperradar.sources.text import latex_to_text
 
-_ARXIV_IN = re.compile(r"arxiv[:/ ]*(?:abs/|pdf/)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
-                       re.I)
+_ARXIV_IN = re.compile(
+    r"arxiv[:/ ]*(?:abs/|pdf/)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)", re.I
+)
 
 
 def _name(author: str) -> str:
@@ -45,8 +46,14 @@ class BibtexFile(Source):
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
-        return bool(re.search(rb"^\s*@(article|inproceedings|misc|book|incollection|techreport|phdthesis|unpublished"
-                              rb"|online|preprint|conference|inbook|mastersthesis|report)\s*[{(]", head, re.I | re.M))
+        return bool(
+            re.search(
+                rb"^\s*@(article|inproceedings|misc|book|incollection|techreport|phdthesis|unpublished"
+                rb"|online|preprint|conference|inbook|mastersthesis|report)\s*[{(]",
+                head,
+                re.I | re.M,
+            )
+        )
 
     def records(self) -> Iterator[Item]:
         text = self.data.decode("utf-8", "replace")
@@ -68,10 +75,17 @@ class BibtexFile(Source):
             year = f.get("year", "")
             cats = f.get("primaryclass", "")
             yield Paper(
-                id=ids[0] if ids else None, version=ids[1] if ids else None, title=title,
-                abstract=latex_to_text(f.get("abstract", "")), authors=authors, categories=[cats] if cats else [],
-                published=year[:4] if year[:4].isdigit() else None, doi=f.get("doi") or None,
+                id=ids[0] if ids else None,
+                version=ids[1] if ids else None,
+                title=title,
+                abstract=latex_to_text(f.get("abstract", "")),
+                authors=authors,
+                categories=[cats] if cats else [],
+                published=year[:4] if year[:4].isdigit() else None,
+                doi=f.get("doi") or None,
                 journal_ref=latex_to_text(f.get("journal") or f.get("booktitle") or "") or None,
-                links={"url": f["url"]} if f.get("url") else {}, source=f"bibtex:{self.origin}",
-                extra={"bibtex_key": entry.key, "entry_type": entry.entry_type}, raw=entry.raw,
+                links={"url": f["url"]} if f.get("url") else {},
+                source=f"bibtex:{self.origin}",
+                extra={"bibtex_key": entry.key, "entry_type": entry.entry_type},
+                raw=entry.raw,
             )

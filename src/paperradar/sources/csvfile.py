@@ -53,7 +53,10 @@ class CsvFile(Source):
         if "title" not in cols:
             raise SourceError(f"{self.origin}: CSV header has no title column")
         for n, row in enumerate(reader, 2):
-            get = lambda f: (row.get(cols[f]) or "").strip() if f in cols else ""  # noqa: E731
+
+            def get(f: str, row: dict[str, str] = row) -> str:
+                return (row.get(cols[f]) or "").strip() if f in cols else ""
+
             title = get("title")
             if not title:
                 yield Rejected(f"row {n}", "row has no title", ",".join(str(v) for v in row.values())[:10000])
@@ -61,9 +64,17 @@ class CsvFile(Source):
             ids = split_arxiv_id(get("id")) or split_arxiv_id(get("url")) if (get("id") or get("url")) else None
             cats = get("categories").replace(",", " ").replace(";", " ").split()
             yield Paper(
-                id=ids[0] if ids else None, version=ids[1] if ids else None, title=title, abstract=get("abstract"),
-                authors=split_authors(get("authors")), categories=cats, published=iso_date(get("published"))
+                id=ids[0] if ids else None,
+                version=ids[1] if ids else None,
+                title=title,
+                abstract=get("abstract"),
+                authors=split_authors(get("authors")),
+                categories=cats,
+                published=iso_date(get("published"))
                 or (get("published")[:4] if get("published")[:4].isdigit() else None),
-                doi=get("doi") or None, comment=get("comment") or None,
-                links={"url": get("url")} if get("url") else {}, source=f"csv:{self.origin}", raw=dict(row),
+                doi=get("doi") or None,
+                comment=get("comment") or None,
+                links={"url": get("url")} if get("url") else {},
+                source=f"csv:{self.origin}",
+                raw=dict(row),
             )

@@ -21,14 +21,28 @@ def _paper(entry: dict[str, Any], origin: str, n: int) -> Item:
         return Rejected(f"entry {n}", "paper without id or title", orjson.dumps(entry).decode()[:10000])
     authors = [a.get("name", "") for a in p.get("authors") or [] if isinstance(a, dict) and a.get("name")]
     daily = p.get("submittedOnDailyAt") or entry.get("publishedAt")
-    extra = {k: v for k, v in {
-        "upvotes": p.get("upvotes"), "num_comments": entry.get("numComments"), "ai_summary": p.get("ai_summary"),
-        "ai_keywords": p.get("ai_keywords"), "github": p.get("githubRepo"), "hf_daily": (daily or "")[:10] or None,
-    }.items() if v not in (None, "", [])}
+    extra = {
+        k: v
+        for k, v in {
+            "upvotes": p.get("upvotes"),
+            "num_comments": entry.get("numComments"),
+            "ai_summary": p.get("ai_summary"),
+            "ai_keywords": p.get("ai_keywords"),
+            "github": p.get("githubRepo"),
+            "hf_daily": (daily or "")[:10] or None,
+        }.items()
+        if v not in (None, "", [])
+    }
     return Paper(
-        id=str(p["id"]), title=title, abstract=p.get("summary") or entry.get("summary") or "", authors=authors,
-        published=iso_date(p.get("publishedAt")), announced=(daily or "")[:10] or None,
-        links={"hf": f"https://huggingface.co/papers/{p['id']}"}, source=f"hf-daily:{origin}", extra=extra,
+        id=str(p["id"]),
+        title=title,
+        abstract=p.get("summary") or entry.get("summary") or "",
+        authors=authors,
+        published=iso_date(p.get("publishedAt")),
+        announced=(daily or "")[:10] or None,
+        links={"hf": f"https://huggingface.co/papers/{p['id']}"},
+        source=f"hf-daily:{origin}",
+        extra=extra,
         raw=entry,
     )
 
@@ -41,8 +55,10 @@ def parse(data: bytes, origin: str) -> list[Item]:
         raise SourceError(f"{origin}: not valid JSON ({e})") from e
     if not isinstance(entries, list):
         raise SourceError(f"{origin}: expected a JSON list of daily papers")
-    return [_paper(e, origin, n) if isinstance(e, dict) else
-            Rejected(f"entry {n}", "not a JSON object", str(e)[:1000]) for n, e in enumerate(entries, 1)]
+    return [
+        _paper(e, origin, n) if isinstance(e, dict) else Rejected(f"entry {n}", "not a JSON object", str(e)[:1000])
+        for n, e in enumerate(entries, 1)
+    ]
 
 
 @register
@@ -53,8 +69,11 @@ class HfDailyPapers(Source):
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
-        return head.startswith(b"[") and b'"paper"' in head and (b'"submittedOnDailyAt"' in head or
-                                                                 b'"upvotes"' in head or b'"publishedAt"' in head)
+        return (
+            head.startswith(b"[")
+            and b'"paper"' in head
+            and (b'"submittedOnDailyAt"' in head or b'"upvotes"' in head or b'"publishedAt"' in head)
+        )
 
     def records(self) -> Iterator[Item]:
         yield from parse(self.data, self.origin)

@@ -18,18 +18,22 @@ def parse_page(text: str, origin: str) -> list[Item]:
     while lines and lines[0].startswith(_HEADER_PREFIXES):
         lines.pop(0)
     if lines and lines[0].startswith(_GLUED) and len(lines[0]) > len(_GLUED):
-        lines[0] = lines[0][len(_GLUED):]
+        lines[0] = lines[0][len(_GLUED) :]
     if not lines:
         raise SourceError(f"{origin}: no papers after the page header")
     items: list[Item] = []
     for i in range(0, len(lines) - 1, 2):
         title, abstract = lines[i], lines[i + 1]
         if len(title) > 300 or len(abstract) < len(title):
-            items.append(Rejected(f"line pair {i // 2 + 1}", "does not look like a title / abstract pair",
-                                  f"{title}\n{abstract}"[:10000]))
+            items.append(
+                Rejected(
+                    f"line pair {i // 2 + 1}",
+                    "does not look like a title / abstract pair",
+                    f"{title}\n{abstract}"[:10000],
+                )
+            )
             continue
-        items.append(Paper(title=title, abstract=abstract, source=f"hf-search:{origin}",
-                           raw=f"{title}\n{abstract}"))
+        items.append(Paper(title=title, abstract=abstract, source=f"hf-search:{origin}", raw=f"{title}\n{abstract}"))
     if len(lines) % 2:
         items.append(Rejected(f"line {len(lines)}", "title without an abstract line", lines[-1][:10000]))
     return items

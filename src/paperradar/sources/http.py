@@ -37,11 +37,21 @@ class PoliteClient:
     ``clock``/``sleep`` are injectable so tests can check the waits without waiting.
     """
 
-    def __init__(self, *, intervals: dict[str, float] | None = None, default_interval: float = 0.0,
-                 retries: int = 4, backoff: float = 2.0, max_wait: float = 300.0, timeout: float = 60.0,
-                 user_agent: str | None = None, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        intervals: dict[str, float] | None = None,
+        default_interval: float = 0.0,
+        retries: int = 4,
+        backoff: float = 2.0,
+        max_wait: float = 300.0,
+        timeout: float = 60.0,
+        user_agent: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         from paperradar import __version__
 
         self.intervals = intervals or {}
@@ -53,8 +63,12 @@ class PoliteClient:
         self._last: dict[str, float] = {}
         self.requests = 0
         self.slept: list[float] = []
-        self._client = httpx.Client(timeout=timeout, follow_redirects=True, transport=transport, headers={
-            "User-Agent": user_agent or f"paperradar/{__version__} (research radar; offline-first)"})
+        self._client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=True,
+            transport=transport,
+            headers={"User-Agent": user_agent or f"paperradar/{__version__} (research radar; offline-first)"},
+        )
 
     def _wait_turn(self, host: str) -> None:
         interval = self.intervals.get(host, self.default_interval)
@@ -69,8 +83,9 @@ class PoliteClient:
         self.slept.append(seconds)
         self.sleep(seconds)
 
-    def get(self, url: str, params: dict[str, str | int] | None = None, *, ok_status: frozenset[int] = frozenset()
-            ) -> httpx.Response:
+    def get(
+        self, url: str, params: dict[str, str | int] | None = None, *, ok_status: frozenset[int] = frozenset()
+    ) -> httpx.Response:
         """GET with rate limiting and retries; return the response (2xx, or a status in ``ok_status``).
 
         Raises FetchError when the server keeps failing or answers with another error status.
@@ -95,7 +110,7 @@ class PoliteClient:
             if attempt == self.retries:
                 break
             if wait is None:
-                wait = self.backoff * (2 ** attempt) * (0.5 + random.random() / 2)
+                wait = self.backoff * (2**attempt) * (0.5 + random.random() / 2)
             self._sleep(min(wait, self.max_wait))
         raise FetchError(f"{url}: giving up after {self.retries + 1} attempts ({last_error})")
 

@@ -37,13 +37,21 @@ def paper_from_kaggle(obj: dict[str, Any], origin: str) -> Paper:
     versions.sort(key=lambda v: v.version)
     comment = obj.get("comments") or None
     return Paper(
-        id=str(obj["id"]), title=latex_to_text(obj["title"]), abstract=obj.get("abstract") or "",
-        authors=_authors(obj), categories=(obj.get("categories") or "").split(), versions=versions,
+        id=str(obj["id"]),
+        title=latex_to_text(obj["title"]),
+        abstract=obj.get("abstract") or "",
+        authors=_authors(obj),
+        categories=(obj.get("categories") or "").split(),
+        versions=versions,
         published=versions[0].date if versions else None,
-        updated=versions[-1].date if versions else iso_date(obj.get("update_date")), comment=comment,
-        doi=obj.get("doi") or None, journal_ref=obj.get("journal-ref") or None, source=f"kaggle:{origin}",
+        updated=versions[-1].date if versions else iso_date(obj.get("update_date")),
+        comment=comment,
+        doi=obj.get("doi") or None,
+        journal_ref=obj.get("journal-ref") or None,
+        source=f"kaggle:{origin}",
         withdrawn=is_withdrawn(comment, (obj.get("abstract") or "")[:300]),
-        extra={k: obj[k] for k in ("submitter", "license", "report-no") if obj.get(k)}, raw=obj,
+        extra={k: obj[k] for k in ("submitter", "license", "report-no") if obj.get(k)},
+        raw=obj,
     )
 
 

@@ -14,8 +14,10 @@ from paperradar.models import Paper, Rejected, split_arxiv_id
 from paperradar.sources.base import Item, Source, register
 from paperradar.sources.text import fix_text, latex_to_text
 
-_ENTRY = re.compile(r"^\s*(?:[-*]\s+)?\[(?P<title>.+?)\]\((?P<url>https?://(?:www\.)?(?:export\.)?arxiv\.org/"
-                    r"(?:abs|pdf)/[^)\s]+)\)(?P<rest>.*)$")
+_ENTRY = re.compile(
+    r"^\s*(?:[-*]\s+)?\[(?P<title>.+?)\]\((?P<url>https?://(?:www\.)?(?:export\.)?arxiv\.org/"
+    r"(?:abs|pdf)/[^)\s]+)\)(?P<rest>.*)$"
+)
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*[*-]\s+(?P<text>.+)$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%Y-%m-%d", "%d %B %Y", "%A, %B %d, %Y")
@@ -56,9 +58,16 @@ def parse_markdown(text: str, origin: str) -> list[Item]:
                 items.append(Rejected(f"line {n}", "link without an arXiv id or title", line[:2000]))
                 current = None
                 continue
-            current = Paper(id=ids[0], version=ids[1], title=title, announced=day,
-                            links={"pdf" if "/pdf/" in m.group("url") else "abs": m.group("url")},
-                            source=f"markdown:{origin}", extra={"bullets": []}, raw=line)
+            current = Paper(
+                id=ids[0],
+                version=ids[1],
+                title=title,
+                announced=day,
+                links={"pdf" if "/pdf/" in m.group("url") else "abs": m.group("url")},
+                source=f"markdown:{origin}",
+                extra={"bullets": []},
+                raw=line,
+            )
             items.append(current)
             in_details = "<details" in m.group("rest")
             continue
@@ -86,7 +95,8 @@ class MarkdownList(Source):
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
         return filename.lower().endswith((".md", ".markdown")) or bool(
-            re.search(rb"^\s*(?:[-*]\s+)?\[[^\]]+\]\(https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/", head, re.M))
+            re.search(rb"^\s*(?:[-*]\s+)?\[[^\]]+\]\(https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/", head, re.M)
+        )
 
     def records(self) -> Iterator[Item]:
         yield from parse_markdown(fix_text(self.data.decode("utf-8", "replace")), self.origin)

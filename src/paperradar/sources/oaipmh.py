@@ -69,38 +69,69 @@ def _arxiv_raw(meta: etree._Element, origin: str, datestamp: str | None) -> Pape
     comment = text(_child(meta, "comments")) or None
     abstract = text(_child(meta, "abstract"))
     return Paper(
-        id=text(_child(meta, "id")), title=latex_to_text(text(_child(meta, "title"))), abstract=abstract,
-        authors=split_authors(text(_child(meta, "authors"))), categories=text(_child(meta, "categories")).split(),
-        published=versions[0].date if versions else None, updated=versions[-1].date if versions else None,
-        versions=versions, comment=comment, doi=_doi(text(_child(meta, "doi"))),
-        journal_ref=text(_child(meta, "journal-ref")) or None, source=f"oai-pmh:{origin}",
-        withdrawn=is_withdrawn(comment), raw=to_string(meta),
-        extra={k: v for k, v in {"submitter": text(_child(meta, "submitter")),
-                                 "license": text(_child(meta, "license")),
-                                 "msc_class": text(_child(meta, "msc-class")),
-                                 "report_no": text(_child(meta, "report-no")),
-                                 "datestamp": datestamp}.items() if v},
+        id=text(_child(meta, "id")),
+        title=latex_to_text(text(_child(meta, "title"))),
+        abstract=abstract,
+        authors=split_authors(text(_child(meta, "authors"))),
+        categories=text(_child(meta, "categories")).split(),
+        published=versions[0].date if versions else None,
+        updated=versions[-1].date if versions else None,
+        versions=versions,
+        comment=comment,
+        doi=_doi(text(_child(meta, "doi"))),
+        journal_ref=text(_child(meta, "journal-ref")) or None,
+        source=f"oai-pmh:{origin}",
+        withdrawn=is_withdrawn(comment),
+        raw=to_string(meta),
+        extra={
+            k: v
+            for k, v in {
+                "submitter": text(_child(meta, "submitter")),
+                "license": text(_child(meta, "license")),
+                "msc_class": text(_child(meta, "msc-class")),
+                "report_no": text(_child(meta, "report-no")),
+                "datestamp": datestamp,
+            }.items()
+            if v
+        },
     )
 
 
 def _arxiv(meta: etree._Element, origin: str, datestamp: str | None) -> Paper:
     authors = []
     for a in _children(_child(meta, "authors"), "author"):
-        name = " ".join(x for x in (text(_child(a, "forenames")), text(_child(a, "keyname")),
-                                    text(_child(a, "suffix"))) if x)
+        name = " ".join(
+            x for x in (text(_child(a, "forenames")), text(_child(a, "keyname")), text(_child(a, "suffix"))) if x
+        )
         if name:
             authors.append(latex_to_text(name))
     created, updated = iso_date(text(_child(meta, "created"))), iso_date(text(_child(meta, "updated")))
     comment = text(_child(meta, "comments")) or None
     return Paper(
-        id=text(_child(meta, "id")), title=latex_to_text(text(_child(meta, "title"))),
-        abstract=text(_child(meta, "abstract")), authors=authors,
-        categories=text(_child(meta, "categories")).split(), published=created, updated=updated or created,
-        versions=[Version(1, created)] if created else [], comment=comment, doi=_doi(text(_child(meta, "doi"))),
-        journal_ref=text(_child(meta, "journal-ref")) or None, source=f"oai-pmh:{origin}",
-        withdrawn=is_withdrawn(comment), raw=to_string(meta),
-        extra={k: v for k, v in {"license": text(_child(meta, "license")), "msc_class": text(_child(meta, "msc-class")),
-                                 "report_no": text(_child(meta, "report-no")), "datestamp": datestamp}.items() if v},
+        id=text(_child(meta, "id")),
+        title=latex_to_text(text(_child(meta, "title"))),
+        abstract=text(_child(meta, "abstract")),
+        authors=authors,
+        categories=text(_child(meta, "categories")).split(),
+        published=created,
+        updated=updated or created,
+        versions=[Version(1, created)] if created else [],
+        comment=comment,
+        doi=_doi(text(_child(meta, "doi"))),
+        journal_ref=text(_child(meta, "journal-ref")) or None,
+        source=f"oai-pmh:{origin}",
+        withdrawn=is_withdrawn(comment),
+        raw=to_string(meta),
+        extra={
+            k: v
+            for k, v in {
+                "license": text(_child(meta, "license")),
+                "msc_class": text(_child(meta, "msc-class")),
+                "report_no": text(_child(meta, "report-no")),
+                "datestamp": datestamp,
+            }.items()
+            if v
+        },
     )
 
 

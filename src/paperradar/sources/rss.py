@@ -43,12 +43,19 @@ def _item(item: etree._Element, origin: str, channel_day: str | None) -> Item:
     abstract = m.group("abstract") if m else desc
     comment = None
     return Paper(
-        id=parts[0], version=parts[1], title=latex_to_text(title), abstract=abstract,
+        id=parts[0],
+        version=parts[1],
+        title=latex_to_text(title),
+        abstract=abstract,
         authors=split_authors(creators) if creators else [],
         categories=[text(c) for c in item.findall("category") if text(c)],
-        announced=_announce_day(pub) if pub else channel_day, published=iso_date(pub) if parts[1] == 1 else None,
-        doi=text(item.find("arxiv:DOI", NS)) or None, links={"abs": link} if link else {},
-        source=f"rss:{origin}", withdrawn=is_withdrawn(abstract[:200]) and parts[1] not in (None, 1), comment=comment,
+        announced=_announce_day(pub) if pub else channel_day,
+        published=iso_date(pub) if parts[1] == 1 else None,
+        doi=text(item.find("arxiv:DOI", NS)) or None,
+        links={"abs": link} if link else {},
+        source=f"rss:{origin}",
+        withdrawn=is_withdrawn(abstract[:200]) and parts[1] not in (None, 1),
+        comment=comment,
         extra={k: v for k, v in {"announce_type": announce, "rights": text(item.find("dc:rights", NS))}.items() if v},
         raw=to_string(item),
     )

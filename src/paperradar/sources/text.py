@@ -63,8 +63,11 @@ def iso_date(s: str | None) -> str | None:
     return dt.replace(microsecond=0).isoformat()
 
 
-_WITHDRAWN = re.compile(r"\b(has been|have been|was|is) withdrawn\b|\bwithdrawn by (the )?(author|arxiv|admin)|"
-                        r"^\s*withdrawn\b|\bpaper withdrawn\b", re.I)
+_WITHDRAWN = re.compile(
+    r"\b(has been|have been|was|is) withdrawn\b|\bwithdrawn by (the )?(author|arxiv|admin)|"
+    r"^\s*withdrawn\b|\bpaper withdrawn\b",
+    re.I,
+)
 
 
 def is_withdrawn(*texts: str | None) -> bool:

@@ -53,4 +53,14 @@ class Store:
         self.close()
 
 
-__all__ = ["SearchFilters", "Store", "StoreError", "Subscription", "User", "data_dir", "default_db_path", "now_iso", "paper_from_row"]
+__all__ = [
+    "SearchFilters",
+    "Store",
+    "StoreError",
+    "Subscription",
+    "User",
+    "data_dir",
+    "default_db_path",
+    "now_iso",
+    "paper_from_row",
+]

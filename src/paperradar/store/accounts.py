@@ -58,8 +58,10 @@ class AccountRepo:
         with self.db.transaction() as conn:
             if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
                 raise ValueError(f"user {name!r} exists")
-            cur = conn.execute("INSERT INTO users (name, password_hash, created) VALUES (?, ?, ?)",
-                               (name, hash_password(password), now))
+            cur = conn.execute(
+                "INSERT INTO users (name, password_hash, created) VALUES (?, ?, ?)",
+                (name, hash_password(password), now),
+            )
         return User(int(cur.lastrowid or 0), name)
 
     def local_user(self, now: str) -> User:
@@ -68,8 +70,9 @@ class AccountRepo:
         if row:
             return User(row[0], row[1])
         with self.db.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO users (name, password_hash, created) VALUES (?, '!', ?)",
-                         (LOCAL_USER, now))
+            conn.execute(
+                "INSERT OR IGNORE INTO users (name, password_hash, created) VALUES (?, '!', ?)", (LOCAL_USER, now)
+            )
         row = self.db.conn.execute("SELECT uid, name FROM users WHERE name = ?", (LOCAL_USER,)).fetchone()
         return User(row[0], row[1])
 
@@ -89,15 +92,19 @@ class AccountRepo:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         expires = (datetime.now(UTC) + timedelta(days=days)).isoformat()
         with self.db.transaction() as conn:
-            conn.execute("INSERT INTO sessions (token_hash, uid, csrf, expires) VALUES (?, ?, ?, ?)",
-                         (_h(token), user.uid, csrf, expires))
+            conn.execute(
+                "INSERT INTO sessions (token_hash, uid, csrf, expires) VALUES (?, ?, ?, ?)",
+                (_h(token), user.uid, csrf, expires),
+            )
         return token, csrf
 
     def session(self, token: str) -> tuple[User, str] | None:
         """(user, CSRF token) of a live session, or None."""
         row = self.db.conn.execute(
             "SELECT u.uid, u.name, s.csrf, s.expires FROM sessions s JOIN users u ON u.uid = s.uid "
-            "WHERE s.token_hash = ?", (_h(token),)).fetchone()
+            "WHERE s.token_hash = ?",
+            (_h(token),),
+        ).fetchone()
         if not row or row[3] < datetime.now(UTC).isoformat():
             return None
         return User(row[0], row[1]), row[2]
@@ -111,12 +118,15 @@ class AccountRepo:
         """Create an API token for ``user``; the plain token is returned once and stored hashed."""
         token = "pr_" + secrets.token_urlsafe(32)
         with self.db.transaction() as conn:
-            conn.execute("INSERT INTO api_tokens (token_hash, uid, label, created) VALUES (?, ?, ?, ?)",
-                         (_h(token), user.uid, label, now))
+            conn.execute(
+                "INSERT INTO api_tokens (token_hash, uid, label, created) VALUES (?, ?, ?, ?)",
+                (_h(token), user.uid, label, now),
+            )
         return token
 
     def api_user(self, token: str) -> User | None:
         """The user an API token belongs to, or None."""
-        row = self.db.conn.execute("SELECT u.uid, u.name FROM api_tokens t JOIN users u ON u.uid = t.uid "
-                                   "WHERE t.token_hash = ?", (_h(token),)).fetchone()
+        row = self.db.conn.execute(
+            "SELECT u.uid, u.name FROM api_tokens t JOIN users u ON u.uid = t.uid WHERE t.token_hash = ?", (_h(token),)
+        ).fetchone()
         return User(row[0], row[1]) if row else None

@@ -59,8 +59,7 @@ class Database:
         if self.path != Path(":memory:"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
-                                        check_same_thread=False)
+            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from e
         self.conn.row_factory = sqlite3.Row
@@ -87,8 +86,10 @@ class Database:
 
     def applied_migrations(self) -> set[int]:
         """Numbers of the migrations already applied to this file."""
-        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                          "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
+        )
         return {r[0] for r in self.conn.execute("SELECT number FROM schema_migrations")}
 
     def migrate(self) -> None:
@@ -97,15 +98,18 @@ class Database:
         applied = self.applied_migrations()
         unknown = applied - {n for n, _, _ in known}
         if unknown:
-            raise StoreError(f"{self.path}: written by a newer paperradar (migrations {sorted(unknown)} "
-                             "unknown here); upgrade paperradar")
+            raise StoreError(
+                f"{self.path}: written by a newer paperradar (migrations {sorted(unknown)} "
+                "unknown here); upgrade paperradar"
+            )
         for number, name, sql in known:
             if number in applied:
                 continue
             # executescript commits first; wrap the script and its bookkeeping in one transaction.
             self.conn.executescript(
                 f"BEGIN;\n{sql}\n;INSERT INTO schema_migrations VALUES ({number}, '{name}', '{now_iso()}');\n"
-                f"PRAGMA user_version={max(number, self.schema_version)};\nCOMMIT;")
+                f"PRAGMA user_version={max(number, self.schema_version)};\nCOMMIT;"
+            )
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -24,8 +24,9 @@ class Subscription:
 
 
 def _sub(row) -> Subscription:  # type: ignore[no-untyped-def]
-    return Subscription(row["sid"], row["email"], row["interest"], row["frequency"], row["reader"], row["token"],
-                        bool(row["active"]))
+    return Subscription(
+        row["sid"], row["email"], row["interest"], row["frequency"], row["reader"], row["token"], bool(row["active"])
+    )
 
 
 class DeliveryRepo:
@@ -34,23 +35,27 @@ class DeliveryRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def subscribe(self, email: str, interest: str, frequency: str, now: str, reader: str | None = None
-                  ) -> Subscription:
+    def subscribe(self, email: str, interest: str, frequency: str, now: str, reader: str | None = None) -> Subscription:
         """Create (or re-activate) a subscription; idempotent for the same email, interest and frequency."""
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO subscriptions (email, interest, frequency, reader, token, created) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (email, interest, frequency) DO UPDATE SET active = 1",
-                (email, interest, frequency, reader or email, secrets.token_urlsafe(24), now))
-        row = self.db.conn.execute("SELECT * FROM subscriptions WHERE email = ? AND interest = ? AND frequency = ?",
-                                   (email, interest, frequency)).fetchone()
+                (email, interest, frequency, reader or email, secrets.token_urlsafe(24), now),
+            )
+        row = self.db.conn.execute(
+            "SELECT * FROM subscriptions WHERE email = ? AND interest = ? AND frequency = ?",
+            (email, interest, frequency),
+        ).fetchone()
         return _sub(row)
 
     def unsubscribe(self, email_or_token: str) -> int:
         """Deactivate every subscription of an address, or the one with this token; return how many."""
         with self.db.transaction() as conn:
-            cur = conn.execute("UPDATE subscriptions SET active = 0 WHERE active = 1 AND (email = ? OR token = ?)",
-                               (email_or_token, email_or_token))
+            cur = conn.execute(
+                "UPDATE subscriptions SET active = 0 WHERE active = 1 AND (email = ? OR token = ?)",
+                (email_or_token, email_or_token),
+            )
         return cur.rowcount
 
     def all(self, *, active_only: bool = True, frequency: str | None = None) -> list[Subscription]:
@@ -65,19 +70,28 @@ class DeliveryRepo:
 
     def pending(self, frequency: str, period: str) -> list[Subscription]:
         """Active subscriptions of ``frequency`` that have not yet been sent the digest for ``period``."""
-        return [_sub(r) for r in self.db.conn.execute(
-            "SELECT * FROM subscriptions s WHERE active = 1 AND frequency = ? AND NOT EXISTS "
-            "(SELECT 1 FROM deliveries d WHERE d.sid = s.sid AND d.period = ? AND d.status = 'sent') ORDER BY sid",
-            (frequency, period))]
+        return [
+            _sub(r)
+            for r in self.db.conn.execute(
+                "SELECT * FROM subscriptions s WHERE active = 1 AND frequency = ? AND NOT EXISTS "
+                "(SELECT 1 FROM deliveries d WHERE d.sid = s.sid AND d.period = ? AND d.status = 'sent') ORDER BY sid",
+                (frequency, period),
+            )
+        ]
 
     def record(self, sid: int, period: str, status: str, now: str, papers: int = 0, error: str | None = None) -> None:
         """Record a delivery attempt (a later 'sent' replaces an earlier 'failed')."""
         with self.db.transaction() as conn:
-            conn.execute("INSERT INTO deliveries (sid, period, status, papers, error, at) VALUES (?, ?, ?, ?, ?, ?) "
-                         "ON CONFLICT (sid, period) DO UPDATE SET status = excluded.status, papers = excluded.papers,"
-                         " error = excluded.error, at = excluded.at", (sid, period, status, papers, error, now))
+            conn.execute(
+                "INSERT INTO deliveries (sid, period, status, papers, error, at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (sid, period) DO UPDATE SET status = excluded.status, papers = excluded.papers,"
+                " error = excluded.error, at = excluded.at",
+                (sid, period, status, papers, error, now),
+            )
 
     def deliveries(self, sid: int) -> list[tuple[str, str]]:
         """(period, status) of every delivery to one subscription."""
-        return [(r[0], r[1]) for r in self.db.conn.execute(
-            "SELECT period, status FROM deliveries WHERE sid = ? ORDER BY period", (sid,))]
+        return [
+            (r[0], r[1])
+            for r in self.db.conn.execute("SELECT period, status FROM deliveries WHERE sid = ? ORDER BY period", (sid,))
+        ]

@@ -22,19 +22,25 @@ class EmbeddingRepo:
     def missing(self, model: str, ids: Sequence[str] | None = None) -> list[tuple[str, str, str, str]]:
         """Papers with no vector for ``model`` or whose text changed since: (id, title, abstract, hash)."""
         # Without an abstract, a source's own summary bullets (e.g. a curated list's) stand in for it.
-        sql = ("SELECT p.id, p.title, CASE WHEN p.abstract != '' THEN p.abstract ELSE "
-               "COALESCE((SELECT group_concat(value, ' ') FROM json_each(p.extra, '$.bullets')), '') END, "
-               "p.content_hash FROM papers p "
-               "LEFT JOIN embeddings e ON e.model = ? AND e.paper_id = p.id "
-               "WHERE (e.paper_id IS NULL OR e.content_hash != p.content_hash)")
+        sql = (
+            "SELECT p.id, p.title, CASE WHEN p.abstract != '' THEN p.abstract ELSE "
+            "COALESCE((SELECT group_concat(value, ' ') FROM json_each(p.extra, '$.bullets')), '') END, "
+            "p.content_hash FROM papers p "
+            "LEFT JOIN embeddings e ON e.model = ? AND e.paper_id = p.id "
+            "WHERE (e.paper_id IS NULL OR e.content_hash != p.content_hash)"
+        )
         if ids is None:
             return [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY p.pk", (model,))]  # type: ignore[misc]
         out: list[tuple[str, str, str, str]] = []
         wanted = list(ids)
         for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i:i + _CHUNK]
-            out.extend(tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
-                sql + f" AND p.id IN ({','.join('?' * len(chunk))}) ORDER BY p.pk", (model, *chunk)))
+            chunk = wanted[i : i + _CHUNK]
+            out.extend(
+                tuple(r)
+                for r in self.db.conn.execute(  # type: ignore[misc]
+                    sql + f" AND p.id IN ({','.join('?' * len(chunk))}) ORDER BY p.pk", (model, *chunk)
+                )
+            )
         return out
 
     def save(self, model: str, rows: Sequence[tuple[str, str]], vectors: np.ndarray, now: str) -> None:
@@ -44,7 +50,8 @@ class EmbeddingRepo:
             conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (model, paper_id, content_hash, dim, vector, created) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [(model, pid, h, vecs.shape[1], vecs[i].tobytes(), now) for i, (pid, h) in enumerate(rows)])
+                [(model, pid, h, vecs.shape[1], vecs[i].tobytes(), now) for i, (pid, h) in enumerate(rows)],
+            )
 
     def count(self, model: str) -> int:
         """How many papers have a vector for ``model``."""
@@ -52,23 +59,32 @@ class EmbeddingRepo:
 
     def signature(self, model: str) -> str:
         """Changes whenever a vector of ``model`` is added or replaced (count + newest write): a cache key."""
-        n, newest = self.db.conn.execute("SELECT count(*), max(created) FROM embeddings WHERE model = ?",
-                                         (model,)).fetchone()
+        n, newest = self.db.conn.execute(
+            "SELECT count(*), max(created) FROM embeddings WHERE model = ?", (model,)
+        ).fetchone()
         return f"{n}:{newest}"
 
     def matrix(self, model: str, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
         """(ids, float32 matrix) of stored vectors for ``model``: all in paper order, or the given ids that have one."""
         conn = self.db.conn
         if ids is None:
-            rows = conn.execute("SELECT e.paper_id, e.dim, e.vector FROM embeddings e JOIN papers p "
-                                "ON p.id = e.paper_id WHERE e.model = ? ORDER BY p.pk", (model,)).fetchall()
+            rows = conn.execute(
+                "SELECT e.paper_id, e.dim, e.vector FROM embeddings e JOIN papers p "
+                "ON p.id = e.paper_id WHERE e.model = ? ORDER BY p.pk",
+                (model,),
+            ).fetchall()
         else:
             rows, wanted = [], list(ids)
             for i in range(0, len(wanted), _CHUNK):
-                chunk = wanted[i:i + _CHUNK]
-                got = {r[0]: r for r in conn.execute(
-                    f"SELECT paper_id, dim, vector FROM embeddings WHERE model = ? AND paper_id IN "
-                    f"({','.join('?' * len(chunk))})", (model, *chunk))}
+                chunk = wanted[i : i + _CHUNK]
+                got = {
+                    r[0]: r
+                    for r in conn.execute(
+                        f"SELECT paper_id, dim, vector FROM embeddings WHERE model = ? AND paper_id IN "
+                        f"({','.join('?' * len(chunk))})",
+                        (model, *chunk),
+                    )
+                }
                 rows.extend(got[k] for k in chunk if k in got)
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)

@@ -20,14 +20,18 @@ class FeedbackRepo:
             if value is None:
                 conn.execute("DELETE FROM feedback WHERE profile = ? AND paper_id = ?", (profile, paper_id))
             else:
-                conn.execute("INSERT INTO feedback (profile, paper_id, value, created) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (profile, paper_id) DO UPDATE SET value = excluded.value, "
-                             "created = excluded.created", (profile, paper_id, value, now))
+                conn.execute(
+                    "INSERT INTO feedback (profile, paper_id, value, created) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (profile, paper_id) DO UPDATE SET value = excluded.value, "
+                    "created = excluded.created",
+                    (profile, paper_id, value, now),
+                )
 
     def get(self, profile: str, paper_id: str) -> str | None:
         """'like', 'dislike' or None."""
-        row = self.db.conn.execute("SELECT value FROM feedback WHERE profile = ? AND paper_id = ?",
-                                   (profile, paper_id)).fetchone()
+        row = self.db.conn.execute(
+            "SELECT value FROM feedback WHERE profile = ? AND paper_id = ?", (profile, paper_id)
+        ).fetchone()
         return row[0] if row else None
 
     def of_profile(self, profile: str) -> dict[str, str]:
@@ -46,10 +50,8 @@ class FeedbackRepo:
 
     def tags(self, paper_id: str) -> list[str]:
         """A paper's tags, sorted."""
-        return [r[0] for r in self.db.conn.execute("SELECT tag FROM tags WHERE paper_id = ? ORDER BY tag",
-                                                   (paper_id,))]
+        return [r[0] for r in self.db.conn.execute("SELECT tag FROM tags WHERE paper_id = ? ORDER BY tag", (paper_id,))]
 
     def tagged(self, tag: str) -> list[str]:
         """Ids of the papers carrying ``tag``."""
-        return [r[0] for r in self.db.conn.execute("SELECT paper_id FROM tags WHERE tag = ? ORDER BY created",
-                                                   (tag,))]
+        return [r[0] for r in self.db.conn.execute("SELECT paper_id FROM tags WHERE tag = ? ORDER BY created", (tag,))]

@@ -16,11 +16,32 @@ from paperradar.models import IngestReport, Paper, Rejected, Version, dedup_key
 if TYPE_CHECKING:
     from paperradar.store.db import Database
 
-_COLUMNS = ("id", "dedup_key", "version", "title", "abstract", "authors", "categories", "primary_category",
-            "published", "updated", "announced", "comment", "doi", "journal_ref", "links", "source",
-            "withdrawn", "status", "extra", "raw", "content_hash", "first_seen", "changed_at")
-_MERGE_FILL = ("abstract", "primary_category", "published", "updated", "announced", "comment", "doi",
-               "journal_ref")
+_COLUMNS = (
+    "id",
+    "dedup_key",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "published",
+    "updated",
+    "announced",
+    "comment",
+    "doi",
+    "journal_ref",
+    "links",
+    "source",
+    "withdrawn",
+    "status",
+    "extra",
+    "raw",
+    "content_hash",
+    "first_seen",
+    "changed_at",
+)
+_MERGE_FILL = ("abstract", "primary_category", "published", "updated", "announced", "comment", "doi", "journal_ref")
 _CHUNK = 500
 
 
@@ -41,11 +62,23 @@ def _raw_text(raw: Any) -> str | None:
 def paper_from_row(row: sqlite3.Row) -> Paper:
     """Rebuild a Paper from a ``papers`` row (versions are not loaded; see :meth:`PaperRepo.versions`)."""
     return Paper(
-        id=row["id"], title=row["title"], abstract=row["abstract"], authors=orjson.loads(row["authors"]),
-        categories=orjson.loads(row["categories"]), primary_category=row["primary_category"],
-        published=row["published"], updated=row["updated"], announced=row["announced"], version=row["version"],
-        comment=row["comment"], doi=row["doi"], journal_ref=row["journal_ref"], links=orjson.loads(row["links"]),
-        source=row["source"], withdrawn=bool(row["withdrawn"]), extra=orjson.loads(row["extra"]),
+        id=row["id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        authors=orjson.loads(row["authors"]),
+        categories=orjson.loads(row["categories"]),
+        primary_category=row["primary_category"],
+        published=row["published"],
+        updated=row["updated"],
+        announced=row["announced"],
+        version=row["version"],
+        comment=row["comment"],
+        doi=row["doi"],
+        journal_ref=row["journal_ref"],
+        links=orjson.loads(row["links"]),
+        source=row["source"],
+        withdrawn=bool(row["withdrawn"]),
+        extra=orjson.loads(row["extra"]),
         raw=row["raw"],
     )
 
@@ -107,8 +140,9 @@ class PaperRepo:
             if gc_was_enabled:
                 gc.enable()
 
-    def _write_batch(self, items: Sequence[Paper | Rejected], *, source: str, now: str, report: IngestReport
-                     ) -> IngestReport:
+    def _write_batch(
+        self, items: Sequence[Paper | Rejected], *, source: str, now: str, report: IngestReport
+    ) -> IngestReport:
         papers = [p for p in items if isinstance(p, Paper)]
         rejects = [r for r in items if isinstance(r, Rejected)]
         with self.db.transaction() as conn:
@@ -140,12 +174,15 @@ class PaperRepo:
                 payload_hash = hashlib.sha1(r.payload.encode("utf-8", "replace")).hexdigest()
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO quarantine (source, locator, reason, payload, payload_hash, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", (source, r.locator, r.reason, r.payload, payload_hash, now))
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (source, r.locator, r.reason, r.payload, payload_hash, now),
+                )
                 report.quarantined += 1 if cur.rowcount else 0
         return report
 
-    def _resolve_key(self, p: Paper, existing: dict[str, tuple[Paper, str]],
-                     final: dict[str, tuple[Paper, str, bool]]) -> str:
+    def _resolve_key(
+        self, p: Paper, existing: dict[str, tuple[Paper, str]], final: dict[str, tuple[Paper, str, bool]]
+    ) -> str:
         if p.id:
             return p.id
         dk = dedup_key(p.title, p.authors)
@@ -163,7 +200,7 @@ class PaperRepo:
         out: dict[str, tuple[Paper, str]] = {}
         for col, values in (("id", ids), ("dedup_key", dkeys)):
             for i in range(0, len(values), _CHUNK):
-                chunk = values[i:i + _CHUNK]
+                chunk = values[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(f"SELECT * FROM papers WHERE {col} IN ({marks})", chunk):
                     p = paper_from_row(row)
@@ -171,8 +208,14 @@ class PaperRepo:
                     out[row["id"]] = (p, row["status"])
         return out
 
-    def _write(self, conn: sqlite3.Connection, final: dict[str, tuple[Paper, str, bool]],
-               existing: dict[str, tuple[Paper, str]], bumped: set[str], now: str) -> None:
+    def _write(
+        self,
+        conn: sqlite3.Connection,
+        final: dict[str, tuple[Paper, str, bool]],
+        existing: dict[str, tuple[Paper, str]],
+        bumped: set[str],
+        now: str,
+    ) -> None:
         inserts, updates, versions, cats = [], [], [], []
         for key, (p, status, changed) in final.items():
             if not changed:
@@ -189,22 +232,29 @@ class PaperRepo:
             # Assign primary keys here (we hold the write lock) so categories can reference them directly.
             first_pk = conn.execute("SELECT COALESCE(MAX(pk), 0) FROM papers").fetchone()[0] + 1
             pks = {row[0]: first_pk + i for i, row in enumerate(inserts)}
-            conn.executemany(f"INSERT INTO papers (pk, {','.join(_COLUMNS)}) "
-                             f"VALUES ({','.join('?' * (len(_COLUMNS) + 1))})",
-                             [(first_pk + i, *row) for i, row in enumerate(inserts)])
-            conn.executemany("INSERT OR IGNORE INTO paper_categories (pk, category) VALUES (?, ?)",
-                             [(pks[k], c) for k, c in cats if k in pks])
+            conn.executemany(
+                f"INSERT INTO papers (pk, {','.join(_COLUMNS)}) VALUES ({','.join('?' * (len(_COLUMNS) + 1))})",
+                [(first_pk + i, *row) for i, row in enumerate(inserts)],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO paper_categories (pk, category) VALUES (?, ?)",
+                [(pks[k], c) for k, c in cats if k in pks],
+            )
         if updates:
             sets = ",".join(f"{c} = ?" for c in _COLUMNS[1:-2])
             conn.executemany(f"UPDATE papers SET {sets}, changed_at = COALESCE(?, changed_at) WHERE id = ?", updates)
             updated = {u[-1] for u in updates}
-            conn.executemany("INSERT OR IGNORE INTO paper_categories (pk, category) "
-                             "SELECT pk, ? FROM papers WHERE id = ?", [(c, k) for k, c in cats if k in updated])
+            conn.executemany(
+                "INSERT OR IGNORE INTO paper_categories (pk, category) SELECT pk, ? FROM papers WHERE id = ?",
+                [(c, k) for k, c in cats if k in updated],
+            )
         if versions:
-            conn.executemany("INSERT INTO paper_versions (paper_id, version, date, size) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (paper_id, version) DO UPDATE SET "
-                             "date = COALESCE(excluded.date, date), size = COALESCE(excluded.size, size)",
-                             versions)
+            conn.executemany(
+                "INSERT INTO paper_versions (paper_id, version, date, size) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (paper_id, version) DO UPDATE SET "
+                "date = COALESCE(excluded.date, date), size = COALESCE(excluded.size, size)",
+                versions,
+            )
 
     def sync_fts(self, progress: Callable[[int, int], None] | None = None, batch: int = 20000) -> int:
         """Index papers added since the last sync into the FTS5 keyword index; return how many.
@@ -220,8 +270,11 @@ class PaperRepo:
         while start < top:
             end = min(start + batch, top)
             with self.db.transaction() as c:
-                c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors) "
-                          "SELECT pk, title, abstract, authors FROM papers WHERE pk > ? AND pk <= ?", (start, end))
+                c.execute(
+                    "INSERT INTO papers_fts (rowid, title, abstract, authors) "
+                    "SELECT pk, title, abstract, authors FROM papers WHERE pk > ? AND pk <= ?",
+                    (start, end),
+                )
                 c.execute("UPDATE fts_watermark SET pk = ?", (end,))
             done += end - start
             start = end
@@ -231,41 +284,75 @@ class PaperRepo:
 
     def latest_day(self) -> str | None:
         """The most recent paper date (announced, else published, else first seen)."""
-        row = self.db.conn.execute("SELECT max(substr(COALESCE(announced, published, first_seen), 1, 10)) "
-                                   "FROM papers").fetchone()
+        row = self.db.conn.execute(
+            "SELECT max(substr(COALESCE(announced, published, first_seen), 1, 10)) FROM papers"
+        ).fetchone()
         return row[0] if row else None
 
     def days(self, limit: int = 60) -> list[tuple[str, int]]:
         """(day, papers) for the most recent days that have papers."""
-        return [(r[0], r[1]) for r in self.db.conn.execute(
-            "SELECT substr(COALESCE(announced, published, first_seen), 1, 10) d, count(*) FROM papers "
-            "GROUP BY d ORDER BY d DESC LIMIT ?", (limit,))]
+        return [
+            (r[0], r[1])
+            for r in self.db.conn.execute(
+                "SELECT substr(COALESCE(announced, published, first_seen), 1, 10) d, count(*) FROM papers "
+                "GROUP BY d ORDER BY d DESC LIMIT ?",
+                (limit,),
+            )
+        ]
 
     def busiest_day(self) -> str | None:
         """The announcement day with the most papers."""
-        row = self.db.conn.execute("SELECT announced, count(*) n FROM papers WHERE announced IS NOT NULL "
-                                   "GROUP BY announced ORDER BY n DESC, announced DESC LIMIT 1").fetchone()
+        row = self.db.conn.execute(
+            "SELECT announced, count(*) n FROM papers WHERE announced IS NOT NULL "
+            "GROUP BY announced ORDER BY n DESC, announced DESC LIMIT 1"
+        ).fetchone()
         return row[0] if row else None
 
     def fts_pending(self) -> int:
         """How many papers are not yet in the keyword index."""
         conn = self.db.conn
-        return int(conn.execute("SELECT COALESCE(MAX(pk), 0) - (SELECT pk FROM fts_watermark) FROM papers")
-                   .fetchone()[0])
+        return int(
+            conn.execute("SELECT COALESCE(MAX(pk), 0) - (SELECT pk FROM fts_watermark) FROM papers").fetchone()[0]
+        )
 
     @staticmethod
     def _row(key: str, p: Paper, status: str, now: str) -> tuple[Any, ...]:
         """The values of ``_COLUMNS`` for one paper, in order."""
-        return (key, dedup_key(p.title, p.authors), p.version, p.title, p.abstract, _dumps(p.authors),
-                _dumps(p.categories), p.primary_category, p.published, p.updated, p.announced, p.comment, p.doi,
-                p.journal_ref, _dumps(p.links), p.source, int(p.withdrawn), status, _dumps(p.extra),
-                _raw_text(p.raw), p.content_hash, now, now)
+        return (
+            key,
+            dedup_key(p.title, p.authors),
+            p.version,
+            p.title,
+            p.abstract,
+            _dumps(p.authors),
+            _dumps(p.categories),
+            p.primary_category,
+            p.published,
+            p.updated,
+            p.announced,
+            p.comment,
+            p.doi,
+            p.journal_ref,
+            _dumps(p.links),
+            p.source,
+            int(p.withdrawn),
+            status,
+            _dumps(p.extra),
+            _raw_text(p.raw),
+            p.content_hash,
+            now,
+            now,
+        )
 
     # ---- reads --------------------------------------------------------------------------------------------
     @staticmethod
     def _versions(conn: sqlite3.Connection, paper_id: str) -> list[Version]:
-        return [Version(r[0], r[1], r[2]) for r in conn.execute(
-            "SELECT version, date, size FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,))]
+        return [
+            Version(r[0], r[1], r[2])
+            for r in conn.execute(
+                "SELECT version, date, size FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,)
+            )
+        ]
 
     def versions(self, paper_id: str) -> list[Version]:
         """The version history of one paper, oldest first."""
@@ -293,16 +380,17 @@ class PaperRepo:
         """Every stored paper id, in insertion order."""
         return [r[0] for r in self.db.conn.execute("SELECT id FROM papers ORDER BY pk")]
 
-    def iter(self, ids: Iterable[str] | None = None, *, where: str = "", params: Sequence[Any] = ()
-             ) -> Iterator[Paper]:
+    def iter(self, ids: Iterable[str] | None = None, *, where: str = "", params: Sequence[Any] = ()) -> Iterator[Paper]:
         """Stored papers, all or the given ids (in the order given), or filtered by a SQL ``where``."""
         conn = self.db.conn
         if ids is not None:
             wanted = list(ids)
             for i in range(0, len(wanted), _CHUNK):
-                chunk = wanted[i:i + _CHUNK]
-                rows = {r["id"]: r for r in conn.execute(
-                    f"SELECT * FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+                chunk = wanted[i : i + _CHUNK]
+                rows = {
+                    r["id"]: r
+                    for r in conn.execute(f"SELECT * FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                }
                 yield from (paper_from_row(rows[k]) for k in chunk if k in rows)
             return
         sql = "SELECT * FROM papers" + (f" WHERE {where}" if where else "") + " ORDER BY pk"
@@ -311,8 +399,11 @@ class PaperRepo:
 
     def quarantined(self, limit: int = 100) -> list[sqlite3.Row]:
         """The most recent quarantined records."""
-        return list(self.db.conn.execute(
-            "SELECT source, locator, reason, created FROM quarantine ORDER BY qid DESC LIMIT ?", (limit,)))
+        return list(
+            self.db.conn.execute(
+                "SELECT source, locator, reason, created FROM quarantine ORDER BY qid DESC LIMIT ?", (limit,)
+            )
+        )
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``paperradar stats``: papers, statuses, sources, categories, dates, quarantine."""
@@ -327,13 +418,23 @@ class PaperRepo:
             "quarantined": one("SELECT count(*) FROM quarantine"),
             "published_range": tuple(c.execute("SELECT min(published), max(published) FROM papers").fetchone()),
             "announced_range": tuple(c.execute("SELECT min(announced), max(announced) FROM papers").fetchone()),
-            "top_categories": [tuple(r) for r in c.execute(
-                "SELECT category, count(*) n FROM paper_categories GROUP BY category ORDER BY n DESC LIMIT 10")],
+            "top_categories": [
+                tuple(r)
+                for r in c.execute(
+                    "SELECT category, count(*) n FROM paper_categories GROUP BY category ORDER BY n DESC LIMIT 10"
+                )
+            ],
             "schema_version": self.db.schema_version,
         }
 
-    def select(self, *, date_from: str | None = None, date_to: str | None = None,
-               categories: Sequence[str] = (), limit: int | None = None) -> Iterator[Paper]:
+    def select(
+        self,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        categories: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> Iterator[Paper]:
         """Papers whose date (announced, else published, else first seen) is within [date_from, date_to]
         (inclusive, YYYY-MM-DD) and that carry any of ``categories``; oldest first."""
         clauses, params = [], []  # type: ignore[var-annotated]
@@ -345,7 +446,9 @@ class PaperRepo:
             clauses.append(f"{day} <= ?")
             params.append(date_to)
         if categories:
-            clauses.append(f"pk IN (SELECT pk FROM paper_categories WHERE category IN ({','.join('?' * len(categories))}))")
+            clauses.append(
+                f"pk IN (SELECT pk FROM paper_categories WHERE category IN ({','.join('?' * len(categories))}))"
+            )
             params.extend(categories)
         sql = "SELECT * FROM papers" + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {day}, pk"
         if limit:
@@ -371,6 +474,8 @@ class StateRepo:
             if value is None:
                 conn.execute("DELETE FROM harvest_state WHERE name = ?", (name,))
             else:
-                conn.execute("INSERT INTO harvest_state (name, value, updated) VALUES (?, ?, ?) "
-                             "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
-                             (name, value, now))
+                conn.execute(
+                    "INSERT INTO harvest_state (name, value, updated) VALUES (?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                    (name, value, now),
+                )

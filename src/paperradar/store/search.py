@@ -49,8 +49,9 @@ class SearchRepo:
             clauses.append(f"{_DAY} <= ?")
             params.append(f.date_to)
         if f.categories:
-            clauses.append(f"p.pk IN (SELECT pk FROM paper_categories WHERE category IN "
-                           f"({','.join('?' * len(f.categories))}))")
+            clauses.append(
+                f"p.pk IN (SELECT pk FROM paper_categories WHERE category IN ({','.join('?' * len(f.categories))}))"
+            )
             params.extend(f.categories)
         if f.tag:
             if not self._has_table("tags"):
@@ -67,14 +68,17 @@ class SearchRepo:
             params.extend(f.exclude_ids)
         return " AND " + " AND ".join(clauses), params
 
-    def keyword(self, match: str, limit: int, filters: SearchFilters | None = None,
-                weights: Sequence[float] = (4.0, 1.0, 0.5)) -> list[tuple[str, float]]:
+    def keyword(
+        self, match: str, limit: int, filters: SearchFilters | None = None, weights: Sequence[float] = (4.0, 1.0, 0.5)
+    ) -> list[tuple[str, float]]:
         """(paper id, BM25 score, higher is better) for an FTS5 MATCH expression; raises sqlite3.OperationalError
         on a malformed expression."""
         where, params = self._filter_sql(filters)
-        sql = (f"SELECT p.id, -bm25(papers_fts, {', '.join(str(float(w)) for w in weights)}) AS s "
-               f"FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid WHERE papers_fts MATCH ?{where} "
-               f"ORDER BY bm25(papers_fts, {', '.join(str(float(w)) for w in weights)}) LIMIT ?")
+        sql = (
+            f"SELECT p.id, -bm25(papers_fts, {', '.join(str(float(w)) for w in weights)}) AS s "
+            f"FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid WHERE papers_fts MATCH ?{where} "
+            f"ORDER BY bm25(papers_fts, {', '.join(str(float(w)) for w in weights)}) LIMIT ?"
+        )
         return [(r[0], float(r[1])) for r in self.db.conn.execute(sql, (match, *params, limit))]
 
     def allowed_ids(self, filters: SearchFilters | None) -> set[str] | None:
@@ -88,7 +92,10 @@ class SearchRepo:
         """Titles by id."""
         out: dict[str, str] = {}
         for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
-            out.update(self.db.conn.execute(
-                f"SELECT id, title FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+            chunk = list(ids[i : i + 500])
+            out.update(
+                self.db.conn.execute(
+                    f"SELECT id, title FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
         return out

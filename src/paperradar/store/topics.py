@@ -22,7 +22,8 @@ class TopicRepo:
         """(topic id, label, centroid) of every stored topic of an embedding model."""
         out = []
         for tid, label, blob in self.db.conn.execute(
-                "SELECT topic_id, label, centroid FROM topics WHERE model = ? AND centroid IS NOT NULL", (model,)):
+            "SELECT topic_id, label, centroid FROM topics WHERE model = ? AND centroid IS NOT NULL", (model,)
+        ):
             out.append((tid, label, np.frombuffer(blob, dtype="<f4")))
         return out
 
@@ -33,8 +34,9 @@ class TopicRepo:
         counter = iter(range(start + 1, 10**9))
         return lambda: f"t{next(counter)}"
 
-    def save_period(self, period: str, model: str, topics: Sequence[dict[str, Any]],
-                    assignments: dict[str, str]) -> None:
+    def save_period(
+        self, period: str, model: str, topics: Sequence[dict[str, Any]], assignments: dict[str, str]
+    ) -> None:
         """Store one period's topics (id, label, keyphrases, centroid) and paper assignments, replacing any
         earlier run for the same period; one transaction."""
         labels = {t["id"]: t["label"] for t in topics}
@@ -47,21 +49,38 @@ class TopicRepo:
                     "keyphrases = excluded.keyphrases, centroid = COALESCE(excluded.centroid, centroid), "
                     "last_period = MAX(last_period, excluded.last_period), "
                     "first_period = MIN(first_period, excluded.first_period)",
-                    (t["id"], t["label"], orjson.dumps(t.get("keyphrases", [])).decode(), centroid, model, period,
-                     period))
+                    (
+                        t["id"],
+                        t["label"],
+                        orjson.dumps(t.get("keyphrases", [])).decode(),
+                        centroid,
+                        model,
+                        period,
+                        period,
+                    ),
+                )
             conn.execute("DELETE FROM paper_topics WHERE period = ?", (period,))
-            conn.executemany("INSERT INTO paper_topics (paper_id, period, topic_id, label) VALUES (?, ?, ?, ?)",
-                             [(pid, period, tid, labels.get(tid, "Other")) for pid, tid in assignments.items()])
+            conn.executemany(
+                "INSERT INTO paper_topics (paper_id, period, topic_id, label) VALUES (?, ?, ?, ?)",
+                [(pid, period, tid, labels.get(tid, "Other")) for pid, tid in assignments.items()],
+            )
 
     def counts(self, period: str) -> dict[str, int]:
         """Papers per topic id in a period."""
-        return dict(self.db.conn.execute("SELECT topic_id, count(*) FROM paper_topics WHERE period = ? "
-                                         "GROUP BY topic_id", (period,)).fetchall())
+        return dict(
+            self.db.conn.execute(
+                "SELECT topic_id, count(*) FROM paper_topics WHERE period = ? GROUP BY topic_id", (period,)
+            ).fetchall()
+        )
 
     def of_period(self, period: str) -> dict[str, tuple[str, str]]:
         """paper id -> (topic id, label) for a period."""
-        return {r[0]: (r[1], r[2]) for r in self.db.conn.execute(
-            "SELECT paper_id, topic_id, label FROM paper_topics WHERE period = ?", (period,))}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.db.conn.execute(
+                "SELECT paper_id, topic_id, label FROM paper_topics WHERE period = ?", (period,)
+            )
+        }
 
 
 class SeenRepo:
@@ -77,9 +96,12 @@ class SeenRepo:
     def mark(self, reader: str, papers: Sequence[tuple[str, int | None]], day: str) -> None:
         """Record papers (id, version) as shown to ``reader`` on ``day``."""
         with self.db.transaction() as conn:
-            conn.executemany("INSERT INTO shown (reader, paper_id, version, shown_on) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (reader, paper_id) DO UPDATE SET version = excluded.version, "
-                             "shown_on = excluded.shown_on", [(reader, p, v, day) for p, v in papers])
+            conn.executemany(
+                "INSERT INTO shown (reader, paper_id, version, shown_on) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (reader, paper_id) DO UPDATE SET version = excluded.version, "
+                "shown_on = excluded.shown_on",
+                [(reader, p, v, day) for p, v in papers],
+            )
 
 
 class SummaryRepo:
@@ -92,19 +114,23 @@ class SummaryRepo:
         """paper id -> (content hash, bullets, headline)."""
         out = {}
         for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
+            chunk = list(ids[i : i + 500])
             for pid, h, bullets, headline in self.db.conn.execute(
-                    f"SELECT paper_id, content_hash, bullets, headline FROM summaries WHERE method = ? AND "
-                    f"paper_id IN ({','.join('?' * len(chunk))})", (method, *chunk)):
+                f"SELECT paper_id, content_hash, bullets, headline FROM summaries WHERE method = ? AND "
+                f"paper_id IN ({','.join('?' * len(chunk))})",
+                (method, *chunk),
+            ):
                 out[pid] = (h, orjson.loads(bullets), headline)
         return out
 
     def save_many(self, rows: Sequence[tuple[str, str, str, list[str], str | None]], now: str) -> None:
         """(paper id, method, content hash, bullets, headline) rows, one transaction."""
         with self.db.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO summaries (paper_id, method, content_hash, bullets, headline, "
-                             "created) VALUES (?, ?, ?, ?, ?, ?)",
-                             [(p, m, h, orjson.dumps(b).decode(), hl, now) for p, m, h, b, hl in rows])
+            conn.executemany(
+                "INSERT OR REPLACE INTO summaries (paper_id, method, content_hash, bullets, headline, "
+                "created) VALUES (?, ?, ?, ?, ?, ?)",
+                [(p, m, h, orjson.dumps(b).decode(), hl, now) for p, m, h, b, hl in rows],
+            )
 
     def cache_get(self, key: str) -> str | None:
         """A cached LLM response."""
@@ -114,5 +140,7 @@ class SummaryRepo:
     def cache_put(self, key: str, model: str, response: str, tokens: int, now: str) -> None:
         """Cache an LLM response."""
         with self.db.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO llm_cache (key, model, response, tokens, created) "
-                         "VALUES (?, ?, ?, ?, ?)", (key, model, response, tokens, now))
+            conn.execute(
+                "INSERT OR REPLACE INTO llm_cache (key, model, response, tokens, created) VALUES (?, ?, ?, ?, ?)",
+                (key, model, response, tokens, now),
+            )

@@ -19,24 +19,40 @@ METHOD = "extractive-v1"
 _ABBREV = r"(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|approx|resp|w\.r\.t|No|Dr|Prof|al|Inc|St)\."
 _MATH = re.compile(r"\$[^$]*\$")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$\\])")
-_PROBLEM = re.compile(r"\b(however|challenge|bottleneck|costly|expensive|suffer|limit|struggle|remain|lack|"
-                      r"difficult|prohibitive|hinder|problem|issue|overhead|slow|demand)\w*", re.I)
-_METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|study|investigate)|this paper|in this work|"
-                     r"our (method|approach|framework)|proposed|called|dubbed|named)\b", re.I)
-_RESULT = re.compile(r"\b(achiev|outperform|improv|reduc|speed|faster|accelerat|surpass|yield|attain|"
-                     r"demonstrat|show|result|up to|compared|while maintaining|without)\w*|\d+(\.\d+)?\s*(%|×|x\b)",
-                     re.I)
+_PROBLEM = re.compile(
+    r"\b(however|challenge|bottleneck|costly|expensive|suffer|limit|struggle|remain|lack|"
+    r"difficult|prohibitive|hinder|problem|issue|overhead|slow|demand)\w*",
+    re.I,
+)
+_METHOD = re.compile(
+    r"\b(we (propose|introduce|present|develop|design|study|investigate)|this paper|in this work|"
+    r"our (method|approach|framework)|proposed|called|dubbed|named)\b",
+    re.I,
+)
+_RESULT = re.compile(
+    r"\b(achiev|outperform|improv|reduc|speed|faster|accelerat|surpass|yield|attain|"
+    r"demonstrat|show|result|up to|compared|while maintaining|without)\w*|\d+(\.\d+)?\s*(%|×|x\b)",
+    re.I,
+)
 _NUMBER = re.compile(r"(?<![\w.])[-−+]?\d+(?:[.,]\d+)*(?:\s?(?:%|×|x(?![a-z])|-?bit\b|[kKMBT]\b))?")
 _HEADLINE = re.compile(
     r"(?<![\w.,])(?:up to\s+)?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:×|x(?![a-z]))\s*(?:faster|speed-?ups?|acceleration|compression|"
     r"fewer \w+|less \w+|smaller|reduction(?: in \w+)?|higher \w+)?|"
     r"\d+(?:\.\d+)?\s?%\s*(?:fewer|less|lower|reduction|faster|higher|smaller|of the \w+|memory|latency|"
     r"(?:of )?(?:tokens|parameters|FLOPs|compute))(?:\s\w+)?|"
-    r"(?<![\w.,])\d+(?:\.\d+)?-bit\b|(?<![\w.,])\d+(?:\.\d+)?\s?(?:bits?)\b", re.I)
-_FILLER = re.compile(r"^(?:in this (?:paper|work|study),?\s*|here,?\s*|to (?:this|that) end,?\s*|"
-                     r"to address (?:this|these) (?:issue|challenge|problem|limitation)s?,?\s*)", re.I)
-_BOILERPLATE = re.compile(r"https?://|github\.com|code (?:is|and \w+ are) (?:publicly )?available|"
-                          r"(?:are|is) available at|will be released", re.I)
+    r"(?<![\w.,])\d+(?:\.\d+)?-bit\b|(?<![\w.,])\d+(?:\.\d+)?\s?(?:bits?)\b",
+    re.I,
+)
+_FILLER = re.compile(
+    r"^(?:in this (?:paper|work|study),?\s*|here,?\s*|to (?:this|that) end,?\s*|"
+    r"to address (?:this|these) (?:issue|challenge|problem|limitation)s?,?\s*)",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"https?://|github\.com|code (?:is|and \w+ are) (?:publicly )?available|"
+    r"(?:are|is) available at|will be released",
+    re.I,
+)
 _NAMED = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][A-Za-z0-9\-]*|[A-Z]{2,}[A-Za-z0-9\-]*|[A-Za-z]+-\d+[A-Za-z0-9\-]*)\b")
 
 
@@ -146,8 +162,11 @@ def summarize(paper: Paper) -> Summary:
     n = len(sentences)
 
     def pick(pattern: re.Pattern[str], position_bonus: list[float], taken: set[int]) -> int:
-        scores = [(bool(pattern.search(s)) * 1.0 + cent[i] + position_bonus[i] - 2.0 * bool(_BOILERPLATE.search(s)),
-                   i) for i, s in enumerate(sentences) if i not in taken]
+        scores = [
+            (bool(pattern.search(s)) * 1.0 + cent[i] + position_bonus[i] - 2.0 * bool(_BOILERPLATE.search(s)), i)
+            for i, s in enumerate(sentences)
+            if i not in taken
+        ]
         return max(scores)[1]
 
     early = [max(0.0, 0.6 - 0.2 * i) for i in range(n)]
@@ -191,5 +210,14 @@ def ensure_summaries(store, ids: Sequence[str], *, llm=None) -> dict[str, Summar
     return out
 
 
-__all__ = ["METHOD", "Summary", "check_grounded", "ensure_summaries", "headline_claim", "named_methods",
-           "numbers_in", "split_sentences", "summarize"]
+__all__ = [
+    "METHOD",
+    "Summary",
+    "check_grounded",
+    "ensure_summaries",
+    "headline_claim",
+    "named_methods",
+    "numbers_in",
+    "split_sentences",
+    "summarize",
+]

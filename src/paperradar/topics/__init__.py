@@ -19,8 +19,179 @@ import numpy as np
 from paperradar.models import Paper
 
 OTHER = "other"
-GENERIC = frozenset(["model", "models", "method", "methods", "approach", "approaches", "paper", "propose", "proposed", "results", "result", "performance", "task", "tasks", "large", "language", "llm", "llms", "based", "using", "new", "novel", "framework", "study", "show", "shows", "existing", "data", "learning", "deep", "neural", "network", "networks", "efficient", "efficiency", "work", "achieve", "achieves", "significantly", "improve", "improves", "improved", "state", "art", "art", "sota", "baseline", "baselines", "experiments", "experimental", "demonstrate", "present", "introduce", "various", "different", "specific", "generation", "generative", "ai", "system", "systems", "problem", "problems", "analysis", "key", "also", "code", "available", "training", "inference", "evaluating", "evaluate", "evaluation", "called", "comprehensive", "recent", "recently", "proposes", "enables", "enable", "enabling", "leveraging", "leverage", "extensive", "effectively", "effective", "significant", "challenges", "challenge"])
-_STOP = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "via", "was", "we", "with", "without", "which", "while", "these", "those", "our", "can", "such", "than", "then", "through", "over", "under", "across", "between", "both", "each", "more", "most", "other", "some", "only", "also", "not", "no", "yet", "all", "any", "whether", "however", "thus", "used", "use", "given", "often", "well", "how", "what", "when", "where", "who", "why", "one", "two", "three", "first", "second"])
+GENERIC = frozenset(
+    [
+        "model",
+        "models",
+        "method",
+        "methods",
+        "approach",
+        "approaches",
+        "paper",
+        "propose",
+        "proposed",
+        "results",
+        "result",
+        "performance",
+        "task",
+        "tasks",
+        "large",
+        "language",
+        "llm",
+        "llms",
+        "based",
+        "using",
+        "new",
+        "novel",
+        "framework",
+        "study",
+        "show",
+        "shows",
+        "existing",
+        "data",
+        "learning",
+        "deep",
+        "neural",
+        "network",
+        "networks",
+        "efficient",
+        "efficiency",
+        "work",
+        "achieve",
+        "achieves",
+        "significantly",
+        "improve",
+        "improves",
+        "improved",
+        "state",
+        "art",
+        "art",
+        "sota",
+        "baseline",
+        "baselines",
+        "experiments",
+        "experimental",
+        "demonstrate",
+        "present",
+        "introduce",
+        "various",
+        "different",
+        "specific",
+        "generation",
+        "generative",
+        "ai",
+        "system",
+        "systems",
+        "problem",
+        "problems",
+        "analysis",
+        "key",
+        "also",
+        "code",
+        "available",
+        "training",
+        "inference",
+        "evaluating",
+        "evaluate",
+        "evaluation",
+        "called",
+        "comprehensive",
+        "recent",
+        "recently",
+        "proposes",
+        "enables",
+        "enable",
+        "enabling",
+        "leveraging",
+        "leverage",
+        "extensive",
+        "effectively",
+        "effective",
+        "significant",
+        "challenges",
+        "challenge",
+    ]
+)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "via",
+        "was",
+        "we",
+        "with",
+        "without",
+        "which",
+        "while",
+        "these",
+        "those",
+        "our",
+        "can",
+        "such",
+        "than",
+        "then",
+        "through",
+        "over",
+        "under",
+        "across",
+        "between",
+        "both",
+        "each",
+        "more",
+        "most",
+        "other",
+        "some",
+        "only",
+        "also",
+        "not",
+        "no",
+        "yet",
+        "all",
+        "any",
+        "whether",
+        "however",
+        "thus",
+        "used",
+        "use",
+        "given",
+        "often",
+        "well",
+        "how",
+        "what",
+        "when",
+        "where",
+        "who",
+        "why",
+        "one",
+        "two",
+        "three",
+        "first",
+        "second",
+    ]
+)
 
 
 class Clusterer(abc.ABC):
@@ -48,8 +219,9 @@ class SilhouetteKMeans(Clusterer):
         best: tuple[float, np.ndarray] | None = None
         for k in range(self.k_min, k_max + 1):
             labels = KMeans(k, n_init=4, random_state=self.random_state).fit_predict(features)
-            sil = silhouette_score(features, labels, metric="cosine", sample_size=min(n, 2000),
-                                   random_state=self.random_state)
+            sil = silhouette_score(
+                features, labels, metric="cosine", sample_size=min(n, 2000), random_state=self.random_state
+            )
             if best is None or sil > best[0]:
                 best = (float(sil), labels)
         assert best is not None
@@ -79,7 +251,7 @@ def _phrases(text: str) -> list[str]:
     out = []
     for n in (1, 2, 3):
         for i in range(len(words) - n + 1):
-            gram = words[i:i + n]
+            gram = words[i : i + n]
             if gram[0] in _STOP or gram[-1] in _STOP or any(w in _STOP for w in gram):
                 continue
             if n == 1 and (gram[0] in GENERIC or len(gram[0]) < 3):
@@ -158,9 +330,16 @@ class TopicModel:
         return found or self.labels.get(topic_id, "Other")
 
 
-def build(papers: Sequence[Paper], embeddings: np.ndarray, *, clusterer: Clusterer | None = None,
-          known: Sequence[tuple[str, str, np.ndarray]] = (), match_threshold: float = 0.85,
-          new_id: Callable[[], str] | None = None, outlier_similarity: float = 0.25) -> TopicModel:
+def build(
+    papers: Sequence[Paper],
+    embeddings: np.ndarray,
+    *,
+    clusterer: Clusterer | None = None,
+    known: Sequence[tuple[str, str, np.ndarray]] = (),
+    match_threshold: float = 0.85,
+    new_id: Callable[[], str] | None = None,
+    outlier_similarity: float = 0.25,
+) -> TopicModel:
     """Cluster ``papers`` (rows of ``embeddings``) into named topics.
 
     ``known`` topics (id, label, centroid) from earlier periods are matched by centroid cosine so a topic keeps
@@ -182,8 +361,9 @@ def build(papers: Sequence[Paper], embeddings: np.ndarray, *, clusterer: Cluster
         sims = embeddings[rows] @ centroid
         members = [papers[i].id or "" for i, s in zip(rows, sims, strict=True) if s >= outlier_similarity]
         outliers = [papers[i].id or "" for i, s in zip(rows, sims, strict=True) if s < outlier_similarity]
-        match = max(((float(c @ centroid), tid, lbl) for tid, lbl, c in known if tid not in used),
-                    default=(0.0, "", ""))
+        match = max(
+            ((float(c @ centroid), tid, lbl) for tid, lbl, c in known if tid not in used), default=(0.0, "", "")
+        )
         tid = match[1] if match[0] >= match_threshold else make_id()
         used.add(tid)
         phrases = names.get(lab, [])
@@ -196,8 +376,15 @@ def build(papers: Sequence[Paper], embeddings: np.ndarray, *, clusterer: Cluster
     return model
 
 
-def assign_topics(store, date_from: str | None = None, date_to: str | None = None, *,  # type: ignore[no-untyped-def]
-                  embedder=None, period: str | None = None, progress=None) -> TopicModel:  # type: ignore[no-untyped-def]
+def assign_topics(
+    store,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    *,  # type: ignore[no-untyped-def]
+    embedder=None,
+    period: str | None = None,
+    progress=None,
+) -> TopicModel:  # type: ignore[no-untyped-def]
     """Build and store the topics of the papers dated within [date_from, date_to] (all papers when no dates)."""
     from paperradar.embed import default_embedder, ensure_embeddings
 
@@ -209,11 +396,14 @@ def assign_topics(store, date_from: str | None = None, date_to: str | None = Non
     ordered = [by_id[i] for i in ids]
     model = build(ordered, matrix, known=store.topics.known(embedder.name), new_id=store.topics.next_id_factory())
     period = period or f"{date_from or 'start'}..{date_to or 'end'}"
-    store.topics.save_period(period, embedder.name, [
-        {"id": t.id, "label": t.label, "keyphrases": t.keyphrases, "centroid": t.centroid} for t in model.topics
-    ] + [{"id": OTHER, "label": "Other", "keyphrases": [], "centroid": None}], model.assignment)
+    store.topics.save_period(
+        period,
+        embedder.name,
+        [{"id": t.id, "label": t.label, "keyphrases": t.keyphrases, "centroid": t.centroid} for t in model.topics]
+        + [{"id": OTHER, "label": "Other", "keyphrases": [], "centroid": None}],
+        model.assignment,
+    )
     return model
 
 
-__all__ = ["OTHER", "Clusterer", "SilhouetteKMeans", "Topic", "TopicModel", "assign_topics", "build",
-           "label_clusters"]
+__all__ = ["OTHER", "Clusterer", "SilhouetteKMeans", "Topic", "TopicModel", "assign_topics", "build", "label_clusters"]

@@ -44,19 +44,33 @@ class ProfileIn(BaseModel):
 
 
 @router.get("/papers")
-def list_papers(request: Request, date_from: str | None = None, date_to: str | None = None,
-                category: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+def list_papers(
+    request: Request,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    category: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
     """Stored papers, filtered by date and category."""
     _need_login(request)
     store = request.app.state.stores.get()
-    papers = list(store.papers.select(date_from=_valid_day(date_from), date_to=_valid_day(date_to),
-                                      categories=[category] if category else [], limit=limit))
+    papers = list(
+        store.papers.select(
+            date_from=_valid_day(date_from),
+            date_to=_valid_day(date_to),
+            categories=[category] if category else [],
+            limit=limit,
+        )
+    )
     return {"papers": [paper_view(p) for p in papers]}
 
 
 @router.get("/papers/{paper_id:path}/export", response_class=PlainTextResponse)
-def export_paper(request: Request, paper_id: str, format: Literal["bibtex", "ris", "csv", "json"] = "bibtex",
-                 ) -> Response:
+def export_paper(
+    request: Request,
+    paper_id: str,
+    format: Literal["bibtex", "ris", "csv", "json"] = "bibtex",
+) -> Response:
     """One paper as BibTeX, RIS, CSV or JSON Lines."""
     pid = _known_paper(request, paper_id)
     p = request.app.state.stores.get().papers.get(pid)
@@ -70,8 +84,12 @@ def get_paper(request: Request, paper_id: str) -> dict[str, Any]:
     pid = _known_paper(request, paper_id)
     store = request.app.state.stores.get()
     p = store.papers.get(pid)
-    return paper_view(p, status=store.papers.status(pid), tags=store.feedback.tags(pid),
-                      versions=[{"version": v.version, "date": v.date, "size": v.size} for v in p.versions])
+    return paper_view(
+        p,
+        status=store.papers.status(pid),
+        tags=store.feedback.tags(pid),
+        versions=[{"version": v.version, "date": v.date, "size": v.size} for v in p.versions],
+    )
 
 
 @router.post("/papers/{paper_id:path}/feedback")
@@ -82,8 +100,9 @@ async def post_feedback(request: Request, paper_id: str, body: FeedbackIn) -> di
     reader = user.name if request.app.state.settings.multi_user else None
     if body.interest not in list_profiles(reader):
         raise HTTPException(400, f"no interest profile named {body.interest!r}")
-    request.app.state.stores.get().feedback.set(feedback_key(body.interest, reader), pid,
-                                                None if body.value == "none" else body.value, now_iso())
+    request.app.state.stores.get().feedback.set(
+        feedback_key(body.interest, reader), pid, None if body.value == "none" else body.value, now_iso()
+    )
     return {"id": pid, "interest": body.interest, "value": body.value}
 
 
@@ -98,13 +117,20 @@ async def post_tag(request: Request, paper_id: str, body: TagIn) -> dict[str, An
 
 
 @router.get("/search")
-def api_search(request: Request, q: str, limit: Annotated[int, Query(ge=1, le=200)] = 20,
-               date_from: str | None = None, date_to: str | None = None, category: str | None = None,
-               tag: str | None = None) -> dict[str, Any]:
+def api_search(
+    request: Request,
+    q: str,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    category: str | None = None,
+    tag: str | None = None,
+) -> dict[str, Any]:
     """Hybrid search; a malformed query is a 400 with the reason."""
     _need_login(request)
-    filters = SearchFilters(date_from=_valid_day(date_from), date_to=_valid_day(date_to),
-                            categories=[category] if category else [], tag=tag)
+    filters = SearchFilters(
+        date_from=_valid_day(date_from), date_to=_valid_day(date_to), categories=[category] if category else [], tag=tag
+    )
     try:
         hits = search(request.app.state.stores.get(), q, limit=limit, filters=filters, update=False)
     except QueryError as e:
@@ -118,8 +144,14 @@ def api_digest(request: Request, day: str, interest: str = "efficiency") -> Any:
     _need_login(request)
     day = _valid_day(day) or date.today().isoformat()
     try:
-        d = build_digest(request.app.state.stores.get(), day, interest, reader=_reader(request) or "web",
-                         owner=_reader(request), mark=False)
+        d = build_digest(
+            request.app.state.stores.get(),
+            day,
+            interest,
+            reader=_reader(request) or "web",
+            owner=_reader(request),
+            mark=False,
+        )
     except ProfileError as e:
         raise HTTPException(400, str(e)) from e
     return json.loads(render_doc(d, "json"))

@@ -72,6 +72,7 @@ class AuthMiddleware(BaseHTTPMiddleware):
 def embed_backlog(path: Path) -> threading.Thread:
     """Embed papers that have no vector yet, in a background thread with its own connection, so search by
     meaning covers them soon without any request waiting for it."""
+
     def work() -> None:
         from paperradar.embed import ensure_embeddings
 
@@ -85,8 +86,11 @@ def embed_backlog(path: Path) -> threading.Thread:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the ASGI app for ``settings`` (``paperradar serve`` runs it with uvicorn)."""
-    app = FastAPI(title="paperradar", version="0.1.0",
-                  description="A research radar for ML literature: papers, search, digests, reports, feedback.")
+    app = FastAPI(
+        title="paperradar",
+        version="0.1.0",
+        description="A research radar for ML literature: papers, search, digests, reports, feedback.",
+    )
     app.state.settings = settings
     app.state.stores = Stores(settings.db)
     app.state.templates = _templates()
@@ -119,8 +123,13 @@ def _error(request: Request, status: int, message: str) -> Response:
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     """Render a page template with the caller and CSRF token available to it."""
     auth: Auth = request.state.auth
-    ctx = {"request": request, "user": auth.user, "csrf": auth.csrf,
-           "multi_user": request.app.state.settings.multi_user, **context}
+    ctx = {
+        "request": request,
+        "user": auth.user,
+        "csrf": auth.csrf,
+        "multi_user": request.app.state.settings.multi_user,
+        **context,
+    }
     return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
 
 

@@ -67,7 +67,8 @@ async def require_write(request: Request, auth: Auth) -> User:
         return user
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         value = form.get("csrf")
         sent = value if isinstance(value, str) else None

@@ -48,15 +48,26 @@ def digest_items(request: Request, day: str, interest: str) -> tuple[list[dict[s
     reader = _reader(request)
     d = build_digest(store, day, interest, reader=reader or "web", owner=reader, mark=False)
     fb = store.feedback.of_profile(feedback_key(interest, reader))
-    items = [paper_view(i.paper, score=i.score, explanation=i.explanation, bullets=i.summary.bullets,
-                        headline=i.summary.headline, status=i.status, topic=i.topic, feedback=fb.get(i.paper.id))
-             for i in d.items]
+    items = [
+        paper_view(
+            i.paper,
+            score=i.score,
+            explanation=i.explanation,
+            bullets=i.summary.bullets,
+            headline=i.summary.headline,
+            status=i.status,
+            topic=i.topic,
+            feedback=fb.get(i.paper.id),
+        )
+        for i in d.items
+    ]
     return items, d.considered
 
 
 @router.get("/", response_class=HTMLResponse)
-def today(request: Request, day: Annotated[str | None, Query(alias="date")] = None,
-          interest: str | None = None) -> Response:
+def today(
+    request: Request, day: Annotated[str | None, Query(alias="date")] = None, interest: str | None = None
+) -> Response:
     """Today's digest (or the latest day that has papers)."""
     _need_login(request)
     store = request.app.state.stores.get()
@@ -69,8 +80,11 @@ def today(request: Request, day: Annotated[str | None, Query(alias="date")] = No
     groups: dict[str, list[dict[str, object]]] = {}
     for it in items:
         groups.setdefault(str(it["topic"]), []).append(it)
-    return render(request, "digest.html", {"day": day, "groups": groups, "considered": considered,
-                                            "interest": interest, "next_url": f"/?date={day}"})
+    return render(
+        request,
+        "digest.html",
+        {"day": day, "groups": groups, "considered": considered, "interest": interest, "next_url": f"/?date={day}"},
+    )
 
 
 @router.get("/digests", response_class=HTMLResponse)
@@ -89,8 +103,9 @@ def reports(request: Request) -> Response:
     weeks: dict[str, int] = {}
     for d, n in days:
         weeks[week_of(d)] = weeks.get(week_of(d), 0) + n
-    return render(request, "weeks.html", {"weeks": list(weeks.items())[:26],
-                                           "interest": request.app.state.settings.interest})
+    return render(
+        request, "weeks.html", {"weeks": list(weeks.items())[:26], "interest": request.app.state.settings.interest}
+    )
 
 
 @router.get("/reports/{week}", response_class=HTMLResponse)
@@ -109,19 +124,30 @@ def weekly(request: Request, week: str, interest: str | None = None) -> Response
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "", date_from: str | None = None, date_to: str | None = None,
-                category: str | None = None, tag: str | None = None,
-                limit: Annotated[int, Query(ge=1, le=200)] = 30) -> Response:
+def search_page(
+    request: Request,
+    q: str = "",
+    date_from: str | None = None,
+    date_to: str | None = None,
+    category: str | None = None,
+    tag: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 30,
+) -> Response:
     """Hybrid search with filters; a malformed query is answered with a message, not an error page."""
     _need_login(request)
     store = request.app.state.stores.get()
-    f = {"date_from": _valid_day(date_from or None), "date_to": _valid_day(date_to or None),
-         "category": category or None, "tag": tag or None}
+    f = {
+        "date_from": _valid_day(date_from or None),
+        "date_to": _valid_day(date_to or None),
+        "category": category or None,
+        "tag": tag or None,
+    }
     hits, error = [], None
     interest = request.app.state.settings.interest
     if q.strip():
-        filters = SearchFilters(date_from=f["date_from"], date_to=f["date_to"],
-                                categories=[category] if category else [], tag=tag or None)
+        filters = SearchFilters(
+            date_from=f["date_from"], date_to=f["date_to"], categories=[category] if category else [], tag=tag or None
+        )
         try:
             found = search(store, q, limit=limit, filters=filters, update=False)
         except QueryError as e:
@@ -129,8 +155,11 @@ def search_page(request: Request, q: str = "", date_from: str | None = None, dat
         papers = {p.id: p for p in store.papers.iter([h.id for h in found])}
         fb = store.feedback.of_profile(feedback_key(interest, _reader(request)))
         hits = [paper_view(papers[h.id], score=h.score, feedback=fb.get(h.id)) for h in found if h.id in papers]
-    return render(request, "search.html", {"q": q, "hits": hits, "error": error, "f": f, "interest": interest,
-                                            "next_url": f"/search?q={quote(q)}"})
+    return render(
+        request,
+        "search.html",
+        {"q": q, "hits": hits, "error": error, "f": f, "interest": interest, "next_url": f"/search?q={quote(q)}"},
+    )
 
 
 @router.get("/papers/{paper_id:path}", response_class=HTMLResponse)
@@ -146,14 +175,26 @@ def paper_page(request: Request, paper_id: str) -> Response:
     from paperradar.summarize import ensure_summaries
 
     summary = ensure_summaries(store, [pid])[pid]
-    scored = {s.id: s for s in score_papers(store, interest, [pid], reader=_reader(request))}.get(pid)  # user's own profile first
+    scored = {s.id: s for s in score_papers(store, interest, [pid], reader=_reader(request))}.get(
+        pid
+    )  # user's own profile first
     similar = more_like_this(store, pid, limit=8)
-    item = paper_view(p, bullets=summary.bullets, headline=summary.headline, status=store.papers.status(pid),
-                      score=scored.score if scored else None, relevant=scored.relevant if scored else None,
-                      explanation=scored.explanation if scored else None, tags=store.feedback.tags(pid),
-                      feedback=store.feedback.get(feedback_key(interest, _reader(request)), pid))
-    return render(request, "paper.html", {"item": item, "versions": p.versions, "similar": similar,
-                                           "interest": interest, "next_url": f"/papers/{pid}"})
+    item = paper_view(
+        p,
+        bullets=summary.bullets,
+        headline=summary.headline,
+        status=store.papers.status(pid),
+        score=scored.score if scored else None,
+        relevant=scored.relevant if scored else None,
+        explanation=scored.explanation if scored else None,
+        tags=store.feedback.tags(pid),
+        feedback=store.feedback.get(feedback_key(interest, _reader(request)), pid),
+    )
+    return render(
+        request,
+        "paper.html",
+        {"item": item, "versions": p.versions, "similar": similar, "interest": interest, "next_url": f"/papers/{pid}"},
+    )
 
 
 def _known_paper(request: Request, paper_id: str) -> str:
@@ -170,9 +211,13 @@ def _back(next_url: str, fallback: str) -> RedirectResponse:
 
 
 @router.post("/papers/{paper_id:path}/feedback")
-async def feedback_form(request: Request, paper_id: str, value: Annotated[str, Form()],
-                        interest: Annotated[str, Form()] = "efficiency", next: Annotated[str, Form()] = "",
-                        ) -> Response:
+async def feedback_form(
+    request: Request,
+    paper_id: str,
+    value: Annotated[str, Form()],
+    interest: Annotated[str, Form()] = "efficiency",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     """Like/dislike from a page (works without JavaScript)."""
     await require_write(request, request.state.auth)
     store = request.app.state.stores.get()
@@ -186,8 +231,11 @@ async def feedback_form(request: Request, paper_id: str, value: Annotated[str, F
 
 
 @router.post("/papers/{paper_id:path}/tags")
-async def tag_form(request: Request, paper_id: str, tag: Annotated[str, Form(pattern=r"^[A-Za-z0-9_.\-]{1,40}$")],
-                   ) -> Response:
+async def tag_form(
+    request: Request,
+    paper_id: str,
+    tag: Annotated[str, Form(pattern=r"^[A-Za-z0-9_.\-]{1,40}$")],
+) -> Response:
     """Add a tag from the paper page."""
     await require_write(request, request.state.auth)
     store = request.app.state.stores.get()
@@ -233,8 +281,9 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/") -> Response:
+def login(
+    request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
     """Check the password and start a session."""
     store = request.app.state.stores.get()
     user = store.accounts.authenticate(name, password)
