@@ -95,5 +95,5 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
         raise SourceError(f"{path}: cannot read ({e.strerror or e})") from e
     if not data.strip():
         raise SourceError(f"{path}: file is empty")
-    cls = detect(data, path.name, fmt)
+    cls = detect(data, str(path), fmt)
     return cls(data, origin=str(path))
