@@ -69,23 +69,29 @@ def run(
     out: Path,
     day: str | None = None,
     say: Say = print,
-    **fetch_opts: object,
+    base_url: str | None = None,
+    interval: float = 3.0,
+    reader: str = "default",
 ) -> RunResult:
-    """fetch -> ingest -> embed -> score -> summarize -> digest. ``nothing_new`` when no paper changed."""
+    """fetch -> ingest -> embed -> score -> summarize -> digest. ``nothing_new`` when no paper changed.
+
+    ``base_url`` overrides the endpoint of the source (a mirror, or a test server).
+    """
     result = RunResult()
-    with make_client() as client:
+    urls = {"base_url": base_url} if base_url else {}
+    with make_client(interval) as client:
         for src in sources:
             rep: FetchReport
             if src == "oai":
-                rep = harvest_oai(store, client, **fetch_opts)  # type: ignore[arg-type]
+                rep = harvest_oai(store, client, **urls)  # type: ignore[arg-type]
             elif src == "api":
-                rep = fetch_api(store, client, categories=categories)
+                rep = fetch_api(store, client, categories=categories, **urls)  # type: ignore[arg-type]
             elif src == "rss":
-                rep = fetch_rss(store, client, categories=categories)
+                rep = fetch_rss(store, client, categories=categories, **urls)  # type: ignore[arg-type]
             elif src == "hf":
-                rep = fetch_hf_daily(store, client)
+                rep = fetch_hf_daily(store, client, **urls)  # type: ignore[arg-type]
             else:
-                raise ValueError(f"unknown source {src!r}")
+                raise ValueError(f"unknown source {src!r}; choose oai, api, rss or hf")
             say(f"{src}: {rep.ingest.new} new, {rep.ingest.updated} updated")
             result.ingest.add(rep.ingest)
     if result.ingest.changed == 0:
@@ -93,7 +99,8 @@ def run(
         return result
     store.papers.sync_fts()
     ensure_embeddings(store)
-    write_digest(store, day or date.today().isoformat(), interest, out, result)
+    digest_day = day or store.papers.latest_day() or date.today().isoformat()
+    write_digest(store, digest_day, interest, out, result, reader=reader)
     return result
 
 

@@ -26,6 +26,8 @@ def run(
     category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv categories.")] = None,
     interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile of the digest.")] = "efficiency",
     out: Annotated[Path | None, typer.Option("--out", help="Where digests go (default: <data dir>/digests).")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Digest day (default: the newest day with papers).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Override the source's endpoint.")] = None,
 ) -> None:
     """The daily job: fetch, ingest, embed, score, summarize and write the digest. Exit 0 with "nothing new"
     when nothing new arrived; 1 when a source keeps failing."""
@@ -39,6 +41,9 @@ def run(
                 categories=cats,
                 interest=interest,
                 out=out,
+                day=day,
+                base_url=base_url,
+                interval=float(config.get("fetch.arxiv_interval")),
                 say=lambda m: err.print(m, style="dim", highlight=False),
             )
         except (FetchError, SourceError) as e:
