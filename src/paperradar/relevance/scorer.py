@@ -23,6 +23,10 @@ from paperradar.relevance.profiles import Profile
 DESC_CENTER, DESC_SCALE = 0.30, 0.10
 KW_CENTER, KW_SCALE = 1.0, 1.5
 W_DESC, W_KW, W_FEEDBACK = 0.3, 0.2, 1.0
+# Mean cosine to the 3 nearest seed papers: ~0.50 on average, spread ~0.12 (dev corpus), weighted like
+# one spread of the SVM margin (~0.66 x 4). Centred at 0.634 so the same threshold keeps ~12% of dev papers; on dev
+# it raised average precision from 0.717 to 0.735.
+KNN_CENTER, KNN_SCALE, W_KNN = 0.634, 0.12, 2.6
 SLOPE, OFFSET = 0.8, -0.5  # threshold 0.5 <=> raw evidence above -0.6 (about the top 12% on dev)
 MAX_NEGATIVES = 20000
 _FITTED: dict[str, object] = {}  # fitted classifiers by a hash of their training data
@@ -154,6 +158,9 @@ class ProfileScorer(Scorer):
         kw, found, banned = self._keywords(papers)
         raw = W_DESC * (desc - DESC_CENTER) / DESC_SCALE + W_KW * np.minimum(kw - KW_CENTER, 5) / KW_SCALE
         margin = self._margin(vectors, background)
+        if self.seeds is not None and len(self.seeds) >= 3:  # the profile's curated seed papers (likes: below)
+            near = np.sort(vectors @ self.seeds.T, axis=1)[:, -3:].mean(axis=1)
+            raw = raw + W_KNN * (near - KNN_CENTER) / KNN_SCALE
         if margin is not None:
             raw = raw + margin * 4.0  # LinearSVC margins live in about [-1, 1]
         else:
