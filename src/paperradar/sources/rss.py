@@ -8,17 +8,19 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from paperradar.models import Paper, Rejected, split_arxiv_id
+from paperradar.models import Paper, Rejected, Version, split_arxiv_id
+from paperradar.sources.arxiv_api import arxiv_links, split_dois
 from paperradar.sources.base import Item, Source, SourceError, register
-from paperradar.sources.text import is_withdrawn, iso_date, latex_to_text, split_authors
+from paperradar.sources.text import is_withdrawn, latex_to_text, split_authors
 from paperradar.sources.xml import parse_xml, sniff_root, text, to_string
 
 NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
+# "arXiv:2604.21935v1 Announce Type: new \nAbstract: ..." (the abstract follows the two header fields)
 _DESC = re.compile(r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*Abstract:\s*(?P<abstract>.*)$", re.S)
 
 
 def _announce_day(pub: str) -> str | None:
-    """The announcement date as arXiv states it (its own time zone), YYYY-MM-DD."""
+    """The announcement date as arXiv states it (in its own time zone, midnight US Eastern), YYYY-MM-DD."""
     try:
         return parsedate_to_datetime(pub).date().isoformat()
     except (TypeError, ValueError, IndexError):
@@ -31,38 +33,57 @@ def _item(item: etree._Element, origin: str, channel_day: str | None) -> Item:
     guid = text(item.find("guid"))
     desc = text(item.find("description"))
     m = _DESC.match(desc)
-    parts = split_arxiv_id(m.group("id")) if m else None
-    parts = parts or split_arxiv_id(guid) or split_arxiv_id(link)
+    # The id is in the description's header; when that format drifts, the guid (oai:arXiv.org:<id>v<n>) and
+    # the link still carry it.
+    parts = (split_arxiv_id(m.group("id")) if m else None) or split_arxiv_id(guid) or split_arxiv_id(link)
     if not parts:
         return Rejected(f"item {guid or link or '?'}", "item has no arXiv id", to_string(item))
+    arxiv_id, version = parts
     if not title:
-        return Rejected(f"item {parts[0]}", "item has no title", to_string(item))
+        return Rejected(f"item {guid or arxiv_id}", "item has no title", to_string(item))
     announce = text(item.find("arxiv:announce_type", NS)) or (m.group("type") if m else "")
     creators = text(item.find("dc:creator", NS))
     pub = text(item.find("pubDate"))
     abstract = m.group("abstract") if m else desc
-    comment = None
+    dois = split_dois(text(item.find("arxiv:DOI", NS)))
+    links = arxiv_links(arxiv_id, dois[0] if dois else None)
+    if link:
+        links["abs"] = link
+    extra = {
+        "announce_type": announce,
+        "rights": text(item.find("dc:rights", NS)),
+        "dois": dois if len(dois) > 1 else None,
+    }
     return Paper(
-        id=parts[0],
-        version=parts[1],
+        id=arxiv_id,
+        version=version,
+        # The feed says which version was announced but not when it was submitted; the store fills the date
+        # from the API or OAI-PMH when they bring it.
+        versions=[Version(version)] if version else [],
         title=latex_to_text(title),
         abstract=abstract,
         authors=split_authors(creators) if creators else [],
         categories=[text(c) for c in item.findall("category") if text(c)],
-        announced=_announce_day(pub) if pub else channel_day,
-        published=iso_date(pub) if parts[1] == 1 else None,
-        doi=text(item.find("arxiv:DOI", NS)) or None,
-        links={"abs": link} if link else {},
+        announced=(_announce_day(pub) if pub else None) or channel_day,
+        # No submission date in the feed: `published` stays empty rather than holding the announcement time,
+        # which would later block the real date from the API (the store only fills empty fields).
+        published=None,
+        doi=dois[0] if dois else None,
+        journal_ref=text(item.find("arxiv:journal_reference", NS)) or None,
+        links=links,
         source=f"rss:{origin}",
-        withdrawn=is_withdrawn(abstract[:200]) and parts[1] not in (None, 1),
-        comment=comment,
-        extra={k: v for k, v in {"announce_type": announce, "rights": text(item.find("dc:rights", NS))}.items() if v},
+        # Withdrawals are announced as replacements whose abstract is the withdrawal notice.
+        withdrawn=version is not None and version > 1 and is_withdrawn(abstract[:300]),
+        extra={k: v for k, v in extra.items() if v},
         raw=to_string(item),
     )
 
 
 def parse_feed(data: bytes, origin: str) -> list[Item]:
-    """Parse one RSS response into papers (an empty weekend feed gives an empty list)."""
+    """Parse one RSS response into papers and Rejected items (an empty weekend feed gives an empty list).
+
+    Raises :class:`SourceError` when ``data`` is not a well-formed RSS 2.0 document.
+    """
     root = parse_xml(data, origin)
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
