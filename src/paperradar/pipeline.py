@@ -10,6 +10,7 @@ from pathlib import Path
 
 from paperradar.embed import ensure_embeddings
 from paperradar.fetch import FetchReport, fetch_api, fetch_hf_daily, fetch_rss, harvest_oai, make_client
+from paperradar.index import sync_keyword_index
 from paperradar.ingest import ingest_files
 from paperradar.models import IngestReport
 from paperradar.render import render
@@ -97,7 +98,7 @@ def run(
     if result.ingest.changed == 0:
         result.nothing_new = True
         return result
-    store.papers.sync_fts()
+    sync_keyword_index(store)
     ensure_embeddings(store)
     digest_day = day or store.papers.latest_day() or date.today().isoformat()
     write_digest(store, digest_day, interest, out, result, reader=reader)
@@ -111,7 +112,7 @@ def demo(store: Store, out: Path, *, interest: str = "efficiency", say: Say = pr
     with resources.as_file(folder) as real:
         result.ingest = ingest_files(store, [Path(real) / f for f in DEMO_FILES])
     say(f"ingested the sample: {result.ingest.new} new, {result.ingest.unchanged} already known")
-    store.papers.sync_fts()
+    sync_keyword_index(store)
     busiest = store.papers.busiest_day() or date.today().isoformat()
     say("embedding and scoring the sample (about a minute on two cores)")
     ensure_embeddings(store)

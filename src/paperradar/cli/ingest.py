@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
+from paperradar.index import keyword_index
 from paperradar.ingest import ingest_sources, open_sources
 from paperradar.sources import SourceError, registered
 
@@ -39,9 +40,10 @@ def ingest(
                 report = ingest_sources(store, sources, progress=lambda n: bar.advance(task, n))
             except SourceError as e:
                 fail(str(e), EXIT_BAD_INPUT)
-            if index and store.papers.fts_pending():
-                task = bar.add_task("keyword index", total=store.papers.fts_pending())
-                store.papers.sync_fts(progress=lambda done, total: bar.update(task, completed=done))
+            engine = keyword_index(store)
+            if index and (pending := engine.pending()):
+                task = bar.add_task("keyword index", total=pending)
+                engine.sync(progress=lambda done, total: bar.update(task, completed=done, total=total))
         console.print(
             f"{report.files} file(s): [green]{report.new} new[/green], "
             f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "

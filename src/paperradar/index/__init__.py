@@ -1,19 +1,21 @@
-"""Finding papers: hybrid search (BM25 over FTS5 + embedding similarity, fused), "more like this", filters."""
+"""Finding papers: hybrid search (BM25 over FTS5 or tantivy + embedding similarity, fused), "more like this",
+filters."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 
 from paperradar.embed import Embedder, default_embedder, ensure_embeddings
-from paperradar.index.query import Query, QueryError, parse, to_fts
+from paperradar.index.keyword import Fts5Index, KeywordIndex, TantivyIndex, keyword_index, sync_keyword_index
+from paperradar.index.query import Query, QueryError, parse
 from paperradar.index.vectors import HNSW_THRESHOLD, ExactIndex, HnswIndex, VectorIndex
 from paperradar.store import SearchFilters, Store
 
 RRF_K = 60
+SUBSET_CAP = 20_000  # a restriction admitting at most this many papers is scored exactly on the vector side
 MODES = ("hybrid", "keyword", "vector")
 
 
@@ -46,55 +48,104 @@ _CACHE: dict[tuple[str, str], tuple[str, VectorIndex]] = {}
 
 def vector_index(store: Store, model: str) -> VectorIndex:
     """The vector index of ``model``'s stored embeddings: exact below HNSW_THRESHOLD papers, else HNSW saved
-    beside the database; rebuilt only when the stored vectors changed."""
+    beside the database and memory-mapped; when vectors were added or replaced since it was saved, the saved
+    graph is extended with just those (a full rebuild only when the counts do not add up, e.g. after deletions)."""
     sig = store.embeddings.signature(model)
     key = (str(store.path), model)
     hit = _CACHE.get(key)
     if hit and hit[0] == sig:
         return hit[1]
-    folder = store.files_dir("index")
-    stem = folder / model.replace("/", "_")
+    stem = store.files_dir("index") / model.replace("/", "_")
     meta_path, ids_path, hnsw_path = stem.with_suffix(".meta"), stem.with_suffix(".ids"), stem.with_suffix(".usearch")
-    index: VectorIndex
-    if meta_path.exists() and meta_path.read_text() == sig and ids_path.exists() and hnsw_path.exists():
-        index = HnswIndex.open(orjson.loads(ids_path.read_bytes()), hnsw_path)
-    else:
+    index: VectorIndex | None = None
+    try:
+        meta = orjson.loads(meta_path.read_bytes())
+        saved_ids = orjson.loads(ids_path.read_bytes()) if hnsw_path.exists() else None
+    except (OSError, orjson.JSONDecodeError):
+        meta, saved_ids = {}, None
+    if saved_ids is not None and meta.get("format") == 2:
+        if meta["sig"] == sig:
+            index = HnswIndex.open(saved_ids, hnsw_path)
+        else:
+            new_ids = store.embeddings.written_since(model, meta["newest"])
+            live = {i for i in saved_ids if i}
+            if len(live) + sum(1 for i in new_ids if i not in live) == store.embeddings.count_live(model):
+                _ids, matrix = store.embeddings.matrix(model, new_ids)
+                index = HnswIndex.extend(saved_ids, hnsw_path, new_ids, matrix)
+                ids_path.write_bytes(orjson.dumps(index.ids))
+    if index is None:
         ids, matrix = store.embeddings.matrix(model)
         if len(ids) >= HNSW_THRESHOLD:
             index = HnswIndex.build(ids, matrix, hnsw_path)
             ids_path.write_bytes(orjson.dumps(ids))
-            meta_path.write_text(sig)
         else:
             index = ExactIndex(ids, matrix)
+    if isinstance(index, HnswIndex):
+        meta_path.write_bytes(orjson.dumps({"format": 2, "sig": sig, "newest": store.embeddings.newest(model)}))
     _CACHE[key] = (sig, index)
     return index
 
 
 def _prepare(store: Store, embedder: Embedder | None, progress: Callable[[int, int], None] | None) -> Embedder:
-    store.papers.sync_fts()
     embedder = embedder or default_embedder()
     ensure_embeddings(store, embedder, progress=progress)
     return embedder
 
 
-def _keyword(store: Store, q: Query, limit: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
-    if not q.has_keyword_part:
-        return []
-    try:
-        expr = to_fts(q, mode="or")
-        return store.search.keyword(expr, limit, filters) if expr else []
-    except sqlite3.OperationalError as e:  # to_fts quotes every term, so this is a bug or an exotic input
-        raise QueryError(f"cannot search for {q.text!r} ({e})") from e
+def _keyword(engine: KeywordIndex, q: Query, limit: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
+    return engine.search(q, limit, filters) if q.has_keyword_part else []
 
 
 def _vector(
-    store: Store, embedder: Embedder, text: str, limit: int, allowed: set[str] | None
+    store: Store,
+    engine: KeywordIndex,
+    embedder: Embedder,
+    q: Query,
+    limit: int,
+    filters: SearchFilters | None,
 ) -> list[tuple[str, float]]:
+    """The ``limit`` papers nearest to the query's meaning among those the filters and the query's hard
+    constraints (fields, phrases, exclusions) admit."""
     index = vector_index(store, embedder.name)
-    qv = embedder.embed(text)
-    want = limit if allowed is None else max(limit * 20, 1000)
-    hits = index.search(qv, want)
-    return [(i, s) for i, s in hits if allowed is None or i in allowed][:limit]
+    qv = embedder.embed(q.semantic_text)
+    hard = bool(q.excluded or q.fields or q.phrases)
+    if not hard and (filters is None or not filters.active()):
+        return index.search(qv, limit)
+    # Check the nearest candidates against the restrictions (cheap whatever the collection's size) ...
+    candidates = index.search(qv, max(limit * 10, 1000))
+    ids = [i for i, _ in candidates]
+    keep = store.search.filter_ids(ids, filters) if filters is not None and filters.active() else set(ids)
+    if hard:
+        keep = engine.admitted(q, [i for i in ids if i in keep])
+    hits = [(i, s) for i, s in candidates if i in keep][:limit]
+    if len(hits) >= limit or len(candidates) >= len(index):
+        return hits
+    # ... and when too few pass, the restriction is narrow: score exactly every paper it admits, if few enough.
+    admitted = _admitted_set(store, engine, q, filters)
+    if admitted is None:
+        return hits
+    sub_ids, matrix = store.embeddings.matrix(embedder.name, sorted(admitted))
+    if not sub_ids:
+        return []
+    sims = matrix @ qv.astype("float32")
+    order = sims.argsort()[::-1][:limit]
+    return [(sub_ids[i], float(sims[i])) for i in order]
+
+
+def _admitted_set(store: Store, engine: KeywordIndex, q: Query, filters: SearchFilters | None) -> set[str] | None:
+    """Every paper the filters and hard constraints admit, or None when that is more than SUBSET_CAP."""
+    allowed = store.search.allowed_ids(filters, limit=SUBSET_CAP + 1)
+    if allowed is not None and len(allowed) > SUBSET_CAP:
+        allowed = None  # broad filter: left to the keyword constraint, if any, to narrow
+    if q.fields or q.phrases:
+        required = Query(q.text, words=q.words, phrases=q.phrases, fields=q.fields)
+        matched = {i for i, _ in engine.search(required, SUBSET_CAP + 1, filters, mode="and")}
+        if len(matched) > SUBSET_CAP:
+            return None
+        allowed = matched if allowed is None else allowed & matched  # (the engine applied the filters too)
+    if allowed is None:
+        return None
+    return engine.admitted(Query(q.text, excluded=q.excluded), sorted(allowed)) if q.excluded else allowed
 
 
 def fuse(
@@ -143,26 +194,14 @@ def search(
     depth = max(limit * 3, 100)
     keyword: list[tuple[str, float]] = []
     vector: list[tuple[str, float]] = []
+    engine = keyword_index(store, update=update)
+    if update:
+        engine.sync()
     if mode in ("hybrid", "keyword"):
-        if update:
-            store.papers.sync_fts()
-        keyword = _keyword(store, q, depth, filters)
+        keyword = _keyword(engine, q, depth, filters)
     if mode in ("hybrid", "vector"):
         embedder = _prepare(store, embedder, progress) if update else (embedder or default_embedder())
-        allowed = store.search.allowed_ids(filters)
-        if q.excluded or q.fields or q.phrases:
-            # hard constraints: only papers the keyword side admits may come from the vector side
-            admitted = (
-                {i for i, _ in store.search.keyword(to_fts(q, mode="and") or "", 100_000, filters)}
-                if (q.fields or q.phrases)
-                else None
-            )
-            excluded = {i for ex in q.excluded for i, _ in store.search.keyword(f'"{ex}"', 100_000)}
-            if admitted is not None:
-                allowed = admitted if allowed is None else allowed & admitted
-            if excluded:
-                allowed = (allowed if allowed is not None else set(store.papers.ids())) - excluded
-        vector = _vector(store, embedder, q.semantic_text, depth, allowed)
+        vector = _vector(store, engine, embedder, q, depth, filters)
     hits = fuse(keyword, vector)[:limit]
     titles = store.search.titles([h.id for h in hits])
     for h in hits:
@@ -196,14 +235,19 @@ def more_like_this(
 __all__ = [
     "MODES",
     "ExactIndex",
+    "Fts5Index",
     "HnswIndex",
+    "KeywordIndex",
     "QueryError",
     "SearchFilters",
     "SearchHit",
+    "TantivyIndex",
     "VectorIndex",
     "fuse",
+    "keyword_index",
     "more_like_this",
     "parse",
     "search",
+    "sync_keyword_index",
     "vector_index",
 ]

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import abc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 HNSW_THRESHOLD = 200_000  # below this an exact matrix product is fast enough (≈ 15 ms at 200k on 2 cores)
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+# ef at search time; usearch searches with max(ef, k), so the hybrid search's k = 100 candidates sets it in practice
+EXPANSION_SEARCH = 128
 
 
 class VectorIndex(abc.ABC):
@@ -45,11 +50,19 @@ class ExactIndex(VectorIndex):
 
 
 class HnswIndex(VectorIndex):
-    """usearch HNSW graph (f16 storage, cosine), saved beside the database and memory-mapped on reopen."""
+    """usearch HNSW graph (f16 storage, cosine), saved beside the database and memory-mapped on reopen.
+
+    ``ids[key]`` is the paper id of graph key ``key``; a paper whose vector was replaced keeps its old key as a
+    removed entry ("") and gets a new one, so keys never need renumbering.
+    """
 
     def __init__(self, ids: list[str], index: object) -> None:
         self.ids = ids
         self.index = index
+        self.live = sum(1 for i in ids if i)
+
+    def __len__(self) -> int:
+        return self.live
 
     @classmethod
     def build(cls, ids: list[str], matrix: np.ndarray, path: Path | None = None) -> HnswIndex:
@@ -57,24 +70,58 @@ class HnswIndex(VectorIndex):
         from usearch.index import Index
 
         index = Index(
-            ndim=matrix.shape[1], metric="cos", dtype="f16", connectivity=16, expansion_add=128, expansion_search=96
+            ndim=matrix.shape[1],
+            metric="cos",
+            dtype="f16",
+            connectivity=CONNECTIVITY,
+            expansion_add=EXPANSION_ADD,
+            expansion_search=EXPANSION_SEARCH,
         )
         index.add(np.arange(len(ids), dtype=np.uint64), np.ascontiguousarray(matrix, dtype=np.float32))
         if path is not None:
             index.save(str(path))
-        return cls(ids, index)
+        return cls(list(ids), index)
 
     @classmethod
     def open(cls, ids: list[str], path: Path) -> HnswIndex:
         """Memory-map a saved index."""
         from usearch.index import Index
 
-        return cls(ids, Index.restore(str(path), view=True))
+        index: Any = Index.restore(str(path), view=True)
+        index.expansion_search = EXPANSION_SEARCH  # not saved with the graph
+        return cls(ids, index)
+
+    @classmethod
+    def extend(cls, ids: list[str], path: Path, new_ids: list[str], matrix: np.ndarray) -> HnswIndex:
+        """Load the saved index, add (or replace) the vectors of ``new_ids``, save it, and reopen it mapped;
+        ``ids`` is updated in place."""
+        from usearch.index import Index
+
+        index: Any = Index.restore(str(path), view=False)
+        keys = {pid: k for k, pid in enumerate(ids) if pid}
+        fresh = []
+        for row, pid in enumerate(new_ids):
+            old = keys.get(pid)
+            if old is not None:
+                # written in the second the index was saved, maybe already in it: keep it when unchanged
+                if np.allclose(index.get(old), matrix[row], atol=2e-3):
+                    continue
+                index.remove(old)
+                ids[old] = ""
+            fresh.append(row)
+        first = len(ids)
+        ids.extend(new_ids[r] for r in fresh)
+        if fresh:
+            vectors = np.ascontiguousarray(matrix[fresh], dtype=np.float32)
+            index.add(np.arange(first, len(ids), dtype=np.uint64), vectors)
+        index.save(str(path))
+        del index
+        return cls.open(ids, path)
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        if not self.ids:
+        if not self.live:
             return []
-        matches = self.index.search(query.astype(np.float32), min(k, len(self.ids)))  # type: ignore[attr-defined]
+        matches = self.index.search(query.astype(np.float32), min(k, self.live))  # type: ignore[attr-defined]
         return [
             (self.ids[int(key)], 1.0 - float(dist)) for key, dist in zip(matches.keys, matches.distances, strict=True)
         ]

@@ -52,17 +52,43 @@ class EmbeddingRepo:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(model, pid, h, vecs.shape[1], vecs[i].tobytes(), now) for i, (pid, h) in enumerate(rows)],
             )
+            conn.execute(
+                "INSERT INTO embedding_versions (model, version) VALUES (?, 1) "
+                "ON CONFLICT (model) DO UPDATE SET version = version + 1",
+                (model,),
+            )
 
     def count(self, model: str) -> int:
         """How many papers have a vector for ``model``."""
         return int(self.db.conn.execute("SELECT count(*) FROM embeddings WHERE model = ?", (model,)).fetchone()[0])
 
+    def count_live(self, model: str) -> int:
+        """How many stored papers have a vector for ``model`` (vectors of deleted papers not counted)."""
+        return int(
+            self.db.conn.execute(
+                "SELECT count(*) FROM embeddings e JOIN papers p ON p.id = e.paper_id WHERE e.model = ?", (model,)
+            ).fetchone()[0]
+        )
+
     def signature(self, model: str) -> str:
-        """Changes whenever a vector of ``model`` is added or replaced (count + newest write): a cache key."""
-        n, newest = self.db.conn.execute(
-            "SELECT count(*), max(created) FROM embeddings WHERE model = ?", (model,)
-        ).fetchone()
-        return f"{n}:{newest}"
+        """Changes whenever a vector of ``model`` is added or replaced: a cache key, cheap at any size."""
+        row = self.db.conn.execute("SELECT version FROM embedding_versions WHERE model = ?", (model,)).fetchone()
+        return f"v{row[0] if row else 0}"
+
+    def newest(self, model: str) -> str | None:
+        """When the newest vector of ``model`` was written."""
+        return self.db.conn.execute("SELECT max(created) FROM embeddings WHERE model = ?", (model,)).fetchone()[0]
+
+    def written_since(self, model: str, created: str) -> list[str]:
+        """Ids of papers (still stored) whose ``model`` vector was written at or after ``created``, in paper order."""
+        return [
+            r[0]
+            for r in self.db.conn.execute(
+                "SELECT e.paper_id FROM embeddings e JOIN papers p ON p.id = e.paper_id "
+                "WHERE e.model = ? AND e.created >= ? ORDER BY p.pk",
+                (model, created),
+            )
+        ]
 
     def matrix(self, model: str, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
         """(ids, float32 matrix) of stored vectors for ``model``: all in paper order, or the given ids that have one."""

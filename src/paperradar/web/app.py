@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from paperradar.index import sync_keyword_index
 from paperradar.store import Store
 from paperradar.web.auth import Auth, resolve, set_session_cookie
 
@@ -39,7 +40,7 @@ class Stores:
         self.path = path
         self._local = threading.local()
         with Store(path) as store:  # migrate once, and bring the keyword index up to date, before serving
-            store.papers.sync_fts()
+            sync_keyword_index(store)
 
     def get(self) -> Store:
         """This thread's store."""

@@ -1,0 +1,423 @@
+"""Keyword (BM25) indexes behind one interface: SQLite FTS5 for small collections, tantivy for large ones.
+
+Both compile the same parsed :class:`~paperradar.index.query.Query` (words, phrases, field:value, -exclusions)
+and apply the same filters, so a collection that grows past ``index.tantivy_threshold`` papers keeps its query
+semantics. FTS5 lives in the database; the tantivy index is a derived folder beside it, synced incrementally
+(new papers past a pk watermark, updates and deletes from the ``paper_changes`` log) and rebuilt when it is
+missing or unreadable.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import os
+import shutil
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from paperradar.index.query import Query, QueryError, to_fts
+from paperradar.store import SearchFilters, Store
+
+Progress = Callable[[int, int], None]
+WEIGHTS = {"title": 4.0, "abstract": 1.0, "authors": 0.5}  # per-column BM25 weights, the same on both engines
+
+
+class KeywordIndex(abc.ABC):
+    """BM25 search over title, abstract and authors of the stored papers."""
+
+    name: str
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @abc.abstractmethod
+    def search(
+        self,
+        q: Query,
+        limit: int,
+        filters: SearchFilters | None = None,
+        *,
+        mode: str = "or",
+        within: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(paper id, BM25 score) best first. ``mode`` "or": fields and phrases required, any word;
+        "and": everything required. Exclusions always apply; ``within`` restricts to those ids."""
+
+    @abc.abstractmethod
+    def sync(self, progress: Progress | None = None) -> int:
+        """Bring the index up to date with the database; return how many papers were (re)indexed."""
+
+    @abc.abstractmethod
+    def pending(self) -> int:
+        """How many papers are not yet (or no longer correctly) indexed."""
+
+    def admitted(self, q: Query, ids: Sequence[str]) -> set[str]:
+        """Those of ``ids`` that satisfy the hard constraints of ``q``: every field and phrase (and then every
+        word too, as a keyword search in "and" mode would), none of the exclusions."""
+        if not ids:
+            return set()
+        keep = set(ids)
+        if q.fields or q.phrases:
+            required = Query(q.text, words=q.words, phrases=q.phrases, fields=q.fields)
+            keep = {i for i, _ in self.search(required, len(ids), mode="and", within=ids)}
+        for ex in q.excluded:
+            if keep:
+                keep -= {i for i, _ in self.search(Query(q.text, phrases=[ex]), len(keep), within=sorted(keep))}
+        return keep
+
+
+class Fts5Index(KeywordIndex):
+    """SQLite's FTS5 table ``papers_fts`` (external content, synced up to a watermark, triggers for updates)."""
+
+    name = "fts5"
+
+    def search(
+        self,
+        q: Query,
+        limit: int,
+        filters: SearchFilters | None = None,
+        *,
+        mode: str = "or",
+        within: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        expr = to_fts(q, mode=mode)
+        if not expr:
+            return []
+        try:
+            return self.store.search.keyword(expr, limit, filters, tuple(WEIGHTS.values()), within=within)
+        except sqlite3.OperationalError as e:  # to_fts quotes every term, so this is a bug or an exotic input
+            raise QueryError(f"cannot search for {q.text!r} ({e})") from e
+
+    def sync(self, progress: Progress | None = None) -> int:
+        return self.store.papers.sync_fts(progress)
+
+    def pending(self) -> int:
+        return self.store.papers.fts_pending()
+
+
+# ---- tantivy ---------------------------------------------------------------------------------------------------
+SCHEMA_VERSION = 1
+_ANALYZER = "paperradar"  # FTS5's "porter unicode61 remove_diacritics 2", as near as tantivy's filters get
+
+
+def _tantivy() -> Any:
+    try:
+        import tantivy
+    except ImportError as e:  # pragma: no cover - a dependency of the default install
+        raise QueryError("the tantivy keyword index is not installed: pip install 'tantivy==0.27.*'") from e
+    return tantivy
+
+
+def _analyzer() -> Any:
+    t = _tantivy()
+    return (
+        t.TextAnalyzerBuilder(t.Tokenizer.simple())
+        .filter(t.Filter.remove_long(40))
+        .filter(t.Filter.lowercase())
+        .filter(t.Filter.ascii_fold())
+        .filter(t.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def _schema() -> Any:
+    t = _tantivy()
+    b = t.SchemaBuilder()
+    b.add_unsigned_field("pk", indexed=True, fast=True)  # hits are mapped back to papers by pk; deletes by pk
+    b.add_text_field("id", tokenizer_name="raw")  # for ``within`` and ``exclude_ids``
+    for f in WEIGHTS:
+        b.add_text_field(f, tokenizer_name=_ANALYZER)
+    b.add_text_field("cat", tokenizer_name="raw")
+    b.add_unsigned_field("day", indexed=True, fast=True)  # YYYYMMDD
+    return b.build()
+
+
+def _day_number(day: str | None, fill: str) -> int | None:
+    """``2025-02-01`` -> 20250201; a shorter prefix is padded with ``fill`` so comparisons match SQL's string
+    comparison of days (``"2025-02-15" <= "2025-02"`` is false, and 20250215 <= 20250200 is too)."""
+    digits = "".join(c for c in (day or "") if c.isdigit())[:8]
+    return int(digits.ljust(8, fill)) if digits else None
+
+
+def _document(row: Sequence[Any]) -> str:
+    pk, pid, title, abstract, authors, categories, day = row
+    return orjson.dumps(
+        {
+            "pk": pk,
+            "id": pid,
+            "title": title,
+            "abstract": abstract or "",
+            "authors": authors or "",
+            "cat": orjson.loads(categories or "[]"),
+            "day": _day_number(day, "0") or 0,
+        }
+    ).decode()
+
+
+def _unscored(query: Any) -> Any:
+    """A filter clause that adds nothing to the BM25 score."""
+    return _tantivy().Query.const_score_query(query, 0.0)
+
+
+class _Files:
+    """One open tantivy index folder, shared by every Store on the same database in this process."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.meta_path = folder / "paperradar.json"
+        self.lock = threading.Lock()
+        self.index: Any = None
+        self.meta: dict[str, int] = {}
+        self.schema: Any = None
+        self.analyzer: Any = None
+
+    def open(self) -> bool:
+        """Open the saved index; False when it is missing, from another schema, or damaged."""
+        t = _tantivy()
+        try:
+            meta = json.loads(self.meta_path.read_text())
+            if meta.get("schema") != SCHEMA_VERSION or not t.Index.exists(str(self.folder)):
+                return False
+            index = t.Index.open(str(self.folder))
+            index.register_tokenizer(_ANALYZER, _analyzer())
+            index.reload()
+            if index.searcher().num_docs != meta["docs"]:
+                return False  # e.g. killed between the index commit and the meta write
+        except Exception:  # any failure to read it (missing, truncated, foreign files) means: rebuild
+            return False
+        self.index, self.meta, self.schema, self.analyzer = index, meta, index.schema, _analyzer()
+        return True
+
+    def create(self) -> None:
+        """Start an empty index (the folder is wiped)."""
+        t = _tantivy()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        self.schema = _schema()
+        self.index = t.Index(self.schema, path=str(self.folder))
+        self.index.register_tokenizer(_ANALYZER, _analyzer())
+        self.analyzer = _analyzer()
+        self.meta = {"schema": SCHEMA_VERSION, "watermark": 0, "seq": 0, "docs": 0}
+        self._write_meta()
+
+    def _write_meta(self) -> None:
+        tmp = self.meta_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.meta))
+        os.replace(tmp, self.meta_path)
+
+    def commit(self, watermark: int, seq: int) -> None:
+        """Record what the last commit holds."""
+        self.index.reload()
+        self.meta.update(watermark=watermark, seq=seq, docs=self.index.searcher().num_docs)
+        self._write_meta()
+
+
+_FILES: dict[Path, _Files] = {}
+_FILES_LOCK = threading.Lock()
+
+
+def _files(store: Store) -> _Files:
+    folder = store.files_dir("index") / "keyword-tantivy"
+    with _FILES_LOCK:
+        files = _FILES.get(folder)
+        if files is None:
+            files = _FILES[folder] = _Files(folder)
+        return files
+
+
+class TantivyIndex(KeywordIndex):
+    """A tantivy index in ``<db>.files/index/keyword-tantivy``: ≈ 10x faster ranked OR queries than FTS5 at a
+    million papers. Dates and categories are filtered inside tantivy; tags and topics through the ids SQL gives."""
+
+    name = "tantivy"
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.files = _files(store)
+
+    @property
+    def ready(self) -> bool:
+        """Is there a usable index on disk (possibly behind the database)?"""
+        with self.files.lock:
+            return self.files.index is not None or self.files.open()
+
+    def pending(self) -> int:
+        if not self.ready:
+            return self.store.search.max_pk()
+        meta, s = self.files.meta, self.store.search
+        return max(0, s.max_pk() - meta["watermark"]) + len(s.changed_pks(meta["seq"], s.change_seq()))
+
+    def sync(self, progress: Progress | None = None) -> int:
+        with self.files.lock:
+            files, s = self.files, self.store.search
+            if files.index is None and not files.open():
+                files.create()
+            top, seq = s.max_pk(), s.change_seq()
+            old_mark, old_seq = files.meta["watermark"], files.meta["seq"]
+            if top == old_mark and seq == old_seq:
+                return 0
+            # A change of a paper past the watermark needs nothing: it is read with its latest values below.
+            changed = [pk for pk in s.changed_pks(old_seq, seq) if pk <= old_mark]
+            total, done = len(changed) + max(0, top - old_mark), 0
+            try:
+                writer = files.index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
+            except ValueError:
+                return 0  # another process holds the writer and is syncing: search what is indexed
+            try:
+                if changed:  # (delete_documents_by_term would build an i64 term that misses u64 pks)
+                    t = _tantivy()
+                    writer.delete_documents_by_query(t.Query.term_set_query(files.schema, "pk", changed))
+                for row in s.index_rows_by_pk(changed):
+                    writer.add_json(_document(row))
+                done = len(changed)
+                for i, row in enumerate(s.index_rows(old_mark, top), 1):
+                    writer.add_json(_document(row))
+                    if progress and i % 20_000 == 0:
+                        progress(done + i, total)
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            files.commit(top, seq)  # lower than before when the newest papers were deleted
+            if seq > old_seq:
+                s.prune_changes(seq)
+            if progress:
+                progress(total, total)
+            return total
+
+    # ---- queries ------------------------------------------------------------------------------------------
+    def _terms(self, text: str) -> list[str]:
+        return list(self.files.analyzer.analyze(text))
+
+    def _text_query(self, field: str, text: str) -> Any | None:
+        """A term, or a phrase of the analyzed ``text``, in one field (None when nothing is left of it)."""
+        t, terms = _tantivy(), self._terms(text)
+        if not terms:
+            return None
+        if len(terms) == 1:
+            return t.Query.term_query(self.files.schema, field, terms[0])
+        return t.Query.phrase_query(self.files.schema, field, terms)
+
+    def _any_field(self, text: str, fields: Iterable[str] = WEIGHTS) -> list[Any]:
+        """Boosted per-field queries for ``text`` (to be OR-ed): FTS5's unqualified match with column weights."""
+        t = _tantivy()
+        out = []
+        for f in fields:
+            sub = self._text_query(f, text)
+            if sub is not None:
+                out.append(t.Query.boost_query(sub, WEIGHTS[f]) if WEIGHTS[f] != 1.0 else sub)
+        return out
+
+    def _compile(self, q: Query, mode: str, filters: SearchFilters | None, within: Sequence[str] | None) -> Any | None:
+        t = _tantivy()
+        must, should, must_not = t.Occur.Must, t.Occur.Should, t.Occur.MustNot
+
+        def either(subs: list[Any]) -> Any:
+            return subs[0] if len(subs) == 1 else t.Query.boolean_query([(should, x) for x in subs])
+
+        clauses: list[tuple[Any, Any]] = []
+        for col, value in q.fields:
+            sub = self._text_query(col, value)
+            if sub is None:
+                return None  # FTS5 cannot match an empty phrase either
+            clauses.append((must, sub))
+        for phrase in q.phrases:
+            subs = self._any_field(phrase)
+            if not subs:
+                return None
+            clauses.append((must, either(subs)))
+        word_subs = [self._any_field(w) for w in q.words]
+        if mode == "and":
+            for subs in word_subs:
+                if not subs:
+                    return None
+                clauses.append((must, either(subs)))
+        else:
+            # a flat OR of boosted term queries: the shape tantivy's block-max WAND prunes best
+            flat = [x for subs in word_subs for x in subs]
+            if flat and clauses:
+                clauses.append((must, either(flat)))
+            else:
+                clauses.extend((should, x) for x in flat)
+        if not clauses:
+            return None
+        for ex in q.excluded:
+            clauses.extend((must_not, x) for x in self._any_field(ex))
+        clauses.extend(self._filter_clauses(filters))
+        if within is not None:
+            clauses.append((must, _unscored(t.Query.term_set_query(self.files.schema, "id", list(within)))))
+        # with a Must clause (a filter) beside them, SHOULD clauses would only score: one of them must match
+        any_should = any(occ == should for occ, _ in clauses)
+        return t.Query.boolean_query(clauses, minimum_number_should_match=1 if any_should else None)
+
+    def _filter_clauses(self, f: SearchFilters | None) -> list[tuple[Any, Any]]:
+        if f is None or not f.active():
+            return []
+        t = _tantivy()
+        schema, out = self.files.schema, []
+        lo, hi = _day_number(f.date_from, "0"), _day_number(f.date_to, "0")
+        if lo is not None or hi is not None:
+            day = t.Query.range_query(schema, "day", t.FieldType.Unsigned, lo, hi)
+            out.append((t.Occur.Must, _unscored(day)))
+        if f.categories:
+            out.append((t.Occur.Must, _unscored(t.Query.term_set_query(schema, "cat", list(f.categories)))))
+        if f.tag or f.topic:
+            # tags and topics change often and are small sets: SQL gives their ids
+            ids = self.store.search.allowed_ids(SearchFilters(tag=f.tag, topic=f.topic)) or set()
+            out.append((t.Occur.Must, _unscored(t.Query.term_set_query(schema, "id", sorted(ids)))))
+        if f.exclude_ids:
+            out.append((t.Occur.MustNot, t.Query.term_set_query(schema, "id", list(f.exclude_ids))))
+        return out
+
+    def search(
+        self,
+        q: Query,
+        limit: int,
+        filters: SearchFilters | None = None,
+        *,
+        mode: str = "or",
+        within: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        if within is not None and not within:
+            return []
+        if not self.ready:
+            raise QueryError("the keyword index is not built yet: run `paperradar ingest` or a search from the CLI")
+        query = self._compile(q, mode, filters, within)
+        if query is None or limit <= 0:
+            return []
+        searcher = self.files.index.searcher()
+        try:
+            hits = searcher.search(query, limit, count=False).hits
+        except ValueError as e:
+            raise QueryError(f"cannot search for {q.text!r} ({e})") from e
+        if not hits:
+            return []
+        pks = searcher.fast_field_values("pk", [addr for _score, addr in hits])
+        ids = self.store.search.ids_for_pks(pks)
+        return [(ids[pk], float(score)) for (score, _a), pk in zip(hits, pks, strict=True) if pk in ids]
+
+
+def keyword_index(store: Store, *, threshold: int | None = None, update: bool = True) -> KeywordIndex:
+    """The keyword index for ``store``: FTS5 below ``threshold`` papers (default: the ``index.tantivy_threshold``
+    setting), else tantivy. Without ``update`` a tantivy index that was never built is not built now: FTS5 answers
+    (a request must not carry a whole build), as far as it is synced."""
+    if threshold is None:
+        from paperradar import config
+
+        threshold = int(config.get("index.tantivy_threshold"))
+    if store.search.max_pk() < threshold:
+        return Fts5Index(store)
+    engine = TantivyIndex(store)
+    return engine if update or engine.ready else Fts5Index(store)
+
+
+def sync_keyword_index(store: Store, progress: Progress | None = None) -> int:
+    """Bring the keyword index the collection's size calls for up to date; return how many papers it (re)indexed."""
+    return keyword_index(store).sync(progress)

@@ -1,0 +1,365 @@
+"""The two keyword engines (FTS5, tantivy): same answers, same filters, incremental sync, engine choice by size."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from paperradar.cli import app
+from paperradar.embed import HashingEmbedder, ensure_embeddings
+from paperradar.index import (
+    Fts5Index,
+    HnswIndex,
+    QueryError,
+    SearchFilters,
+    TantivyIndex,
+    keyword_index,
+    search,
+    vector_index,
+)
+from paperradar.index.query import parse
+from paperradar.models import Paper
+
+NOW = "2025-03-01T00:00:00+00:00"
+
+
+def paper(pid: str, title: str, abstract: str, author: str, cat: str, day: str) -> Paper:
+    return Paper(id=pid, title=title, abstract=abstract, authors=[author], categories=[cat], announced=day)
+
+
+PAPERS = [
+    paper(
+        "2501.00001",
+        "KV Cache Eviction for Long Context LLMs",
+        "We evict key value cache entries to cut memory 4x in long context inference.",
+        "Ann Lee",
+        "cs.CL",
+        "2025-01-02",
+    ),
+    paper(
+        "2501.00002",
+        "Speculative Decoding with Tiny Draft Models",
+        "A draft model proposes tokens that the target model verifies in parallel.",
+        "Song Han",
+        "cs.LG",
+        "2025-01-03",
+    ),
+    paper(
+        "2501.00003",
+        "Post-Training Quantization to 4-bit",
+        "Weight quantization of large language models without retraining.",
+        "Bo Li",
+        "cs.LG",
+        "2025-02-01",
+    ),
+    paper(
+        "2501.00004",
+        "Protein Folding with Diffusion",
+        "A diffusion model folds proteins.",
+        "Cy Wu",
+        "q-bio.BM",
+        "2025-02-02",
+    ),
+    paper(
+        "2501.00005",
+        "A Survey of Model Quantization",
+        "We survey quantization methods: post-training quantization, quantization-aware training, 4-bit formats.",
+        "Di Ng",
+        "cs.LG",
+        "2025-02-10",
+    ),
+    paper(
+        "2501.00006",
+        "Quantized KV Cache for Serving",
+        "Key value cache quantization to 2 bits lets a server hold longer contexts.",
+        "Song Han",
+        "cs.DC",
+        "2025-03-01",
+    ),
+    paper(
+        "2501.00007",
+        "Diffusion Language Models Decode in Parallel",
+        "Discrete diffusion for language generation with parallel decoding.",
+        "Eve Park",
+        "cs.CL",
+        "2025-03-02",
+    ),
+    paper(
+        "2501.00008",
+        "Pruning Attention Heads",
+        "Structured pruning removes attention heads of transformers with little loss.",
+        "Fay Xu",
+        "cs.LG",
+        "2025-03-05",
+    ),
+]
+
+# Queries with one clearly best paper: both engines must put it first.
+CLEAR = [
+    "kv cache eviction",
+    "speculative decoding draft",
+    "diffusion proteins",
+    '"key value cache" memory',
+    '"language models" quantization retraining',
+    'title:"kv cache" serving',
+    'author:"Song Han" draft',
+    "author:han cache",
+    'cache -"long context"',
+    "pruning heads transformers",
+]
+# Near ties on top: FTS5 normalizes term frequencies by the length of the whole document, tantivy by the length of
+# the field, so equally good papers may swap places; the papers matched must still be the same.
+TIED = ["quantization", "title:quantization", "quantization -survey", "4-bit", "kv cache", "diffusion models"]
+
+
+@pytest.fixture(params=["fts5", "tantivy"])
+def engine_name(request, monkeypatch):
+    """Run a test once per keyword engine, forced by the size threshold setting."""
+    monkeypatch.setenv("PAPERRADAR_INDEX_TANTIVY_THRESHOLD", "1000000" if request.param == "fts5" else "0")
+    return request.param
+
+
+@pytest.fixture
+def filled(store):
+    store.papers.write_batch(PAPERS, source="t", now=NOW)
+    return store
+
+
+def keyword_ids(store, query, filters=None, limit=20):
+    return [h.id for h in search(store, query, mode="keyword", limit=limit, filters=filters)]
+
+
+def test_threshold_setting_picks_the_engine(filled, monkeypatch):
+    monkeypatch.setenv("PAPERRADAR_INDEX_TANTIVY_THRESHOLD", "9")
+    assert isinstance(keyword_index(filled), Fts5Index)  # 8 papers
+    filled.papers.write_batch([paper("2501.00009", "Ninth", "x", "A B", "cs.LG", "2025-03-06")], source="t", now=NOW)
+    # a request that may not build the index gets FTS5 until tantivy has been built once
+    assert isinstance(keyword_index(filled, update=False), Fts5Index)
+    engine = keyword_index(filled)
+    assert isinstance(engine, TantivyIndex)
+    assert engine.sync() == 9
+    assert isinstance(keyword_index(filled, update=False), TantivyIndex)
+    assert keyword_index(filled, threshold=100).name == "fts5"
+
+
+@pytest.mark.parametrize("query", CLEAR + TIED)
+def test_both_engines_match_the_same_papers_and_agree_on_the_best(filled, query):
+    fts, tan = Fts5Index(filled), TantivyIndex(filled)
+    fts.sync()
+    tan.sync()
+    q = parse(query)
+    for mode in ("or", "and"):
+        a, b = fts.search(q, 50, mode=mode), tan.search(q, 50, mode=mode)
+        assert {i for i, _ in a} == {i for i, _ in b}, (query, mode)
+        assert a, (query, mode)
+        if query in CLEAR:
+            assert a[0][0] == b[0][0], (query, mode, a, b)
+
+
+def test_query_semantics_on_either_engine(filled, engine_name):
+    assert set(keyword_ids(filled, 'title:"kv cache"')) == {"2501.00001", "2501.00006"}
+    assert set(keyword_ids(filled, 'author:"Song Han"')) == {"2501.00002", "2501.00006"}
+    assert "2501.00005" not in keyword_ids(filled, "quantization -survey")
+    assert set(keyword_ids(filled, "quantization -survey")) == {"2501.00003", "2501.00006"}
+    assert set(keyword_ids(filled, '"key value cache"')) == {"2501.00001", "2501.00006"}
+    assert keyword_ids(filled, "proteins")[0] == "2501.00004"  # stemmed: "proteins" finds "Protein"
+    assert set(keyword_ids(filled, 'title:quantization "4-bit"')) == {"2501.00003", "2501.00005"}
+
+
+def test_filters_on_either_engine(filled, engine_name):
+    models = "models quantization cache diffusion pruning"
+    assert set(keyword_ids(filled, models, SearchFilters(date_from="2025-02-01", date_to="2025-02-28"))) == {
+        "2501.00003",
+        "2501.00004",
+        "2501.00005",
+    }
+    assert set(keyword_ids(filled, models, SearchFilters(date_from="2025-03"))) == {
+        "2501.00006",
+        "2501.00007",
+        "2501.00008",
+    }
+    assert set(keyword_ids(filled, models, SearchFilters(categories=["cs.CL", "cs.DC"]))) == {
+        "2501.00001",
+        "2501.00006",
+        "2501.00007",
+    }
+    assert set(keyword_ids(filled, "cat:cs.CL models cache diffusion")) == {"2501.00001", "2501.00007"}
+    filled.feedback.tag("2501.00002", "to-read", "t")
+    filled.feedback.tag("2501.00006", "to-read", "t")
+    assert set(keyword_ids(filled, models + " decoding", SearchFilters(tag="to-read"))) == {"2501.00002", "2501.00006"}
+    assert keyword_ids(filled, models, SearchFilters(tag="nothing")) == []
+    excluded = SearchFilters(exclude_ids=["2501.00003", "2501.00005"])
+    assert set(keyword_ids(filled, "quantization", excluded)) == {"2501.00006"}
+
+
+def test_hybrid_respects_hard_constraints_and_filters_on_either_engine(filled, engine_name):
+    emb = HashingEmbedder()
+    hits = search(filled, 'author:"Song Han"', embedder=emb)
+    assert {h.id for h in hits} == {"2501.00002", "2501.00006"}
+    assert all(h.vector_rank is not None for h in hits)  # the vector side ranks exactly the admitted papers
+    hits = search(filled, "quantization -survey", embedder=emb, limit=10)
+    assert "2501.00005" not in {h.id for h in hits}
+    hits = search(filled, "cache", filters=SearchFilters(categories=["cs.DC"]), embedder=emb)
+    assert [h.id for h in hits] == ["2501.00006"]
+
+
+@pytest.mark.parametrize("bad", ['"unbalanced', "title:", "   ", "-cat:cs.LG x"])
+def test_malformed_queries_are_one_line_errors_on_either_engine(filled, engine_name, bad):
+    with pytest.raises(QueryError) as e:
+        search(filled, bad, embedder=HashingEmbedder())
+    assert "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("odd", ["AND(", "NEAR(a b)", "a OR", "x:y", 'c++ "a" b*', "') DROP TABLE papers; --", "é ü"])
+def test_query_syntax_is_inert_on_either_engine(filled, engine_name, odd):
+    search(filled, odd, mode="keyword")  # must not raise
+    assert filled.papers.count() == len(PAPERS)
+
+
+def test_cli_search_with_tantivy(runner, db_path, filled, monkeypatch):
+    monkeypatch.setenv("PAPERRADAR_INDEX_TANTIVY_THRESHOLD", "0")
+    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
+    from paperradar.embed import default_embedder
+
+    default_embedder.cache_clear()
+    try:
+        r = runner.invoke(app, ["--db", str(db_path), "search", "speculative decoding draft", "--jsonl"])
+        assert r.exit_code == 0, r.output
+        assert '"2501.00002"' in r.output.splitlines()[0]
+        assert (db_path.parent / f"{db_path.name}.files" / "index" / "keyword-tantivy").is_dir()
+        r = runner.invoke(app, ["--db", str(db_path), "search", 'title:"oops'])
+        assert r.exit_code == 2 and "unbalanced quote" in r.output and "Traceback" not in r.output
+    finally:
+        default_embedder.cache_clear()
+
+
+def num_docs(engine: TantivyIndex) -> int:
+    engine.files.index.reload()
+    return int(engine.files.index.searcher().num_docs)
+
+
+def test_tantivy_sync_is_incremental_and_follows_updates_and_deletes(filled):
+    engine = TantivyIndex(filled)
+    assert engine.pending() == len(PAPERS)
+    assert engine.sync() == len(PAPERS)
+    assert engine.sync() == 0 and engine.pending() == 0
+    more = [paper("2502.00001", "Mamba State Spaces", "Selective state space models.", "Al Gu", "cs.LG", "2025-04-01")]
+    filled.papers.write_batch(more, source="t", now=NOW)
+    assert engine.pending() == 1
+    assert engine.sync() == 1  # only the new paper
+    assert num_docs(engine) == len(PAPERS) + 1
+    q = parse("mamba")
+    assert [i for i, _ in engine.search(q, 5)] == ["2502.00001"]
+    # a new version with a new title replaces the indexed text
+    v2 = Paper(
+        id="2501.00008", version=2, title="Pruning MLP Neurons", abstract="Neurons, not heads.", authors=["Fay Xu"]
+    )
+    filled.papers.write_batch([v2], source="t", now=NOW)
+    assert engine.sync() == 1
+    assert num_docs(engine) == len(PAPERS) + 1
+    assert [i for i, _ in engine.search(parse("neurons"), 5)] == ["2501.00008"]
+    assert engine.search(parse("title:attention"), 5) == []
+    # a deleted paper leaves the index
+    filled.db.conn.execute("DELETE FROM papers WHERE id = '2502.00001'")
+    assert engine.sync() == 1
+    assert engine.search(q, 5) == [] and num_docs(engine) == len(PAPERS)
+    # ... and its pk, reused by the next new paper, is indexed again
+    again = [paper("2502.00002", "Mamba Two", "State space duality.", "Tri Dao", "cs.LG", "2025-04-02")]
+    filled.papers.write_batch(again, source="t", now=NOW)
+    assert engine.sync() == 1
+    assert [i for i, _ in engine.search(q, 5)] == ["2502.00002"]
+    # a second process (here: a fresh handle on the saved files) sees the same index without rebuilding
+    from paperradar.index import keyword as kw
+
+    kw._FILES.clear()
+    fresh = TantivyIndex(filled)
+    assert fresh.pending() == 0 and [i for i, _ in fresh.search(q, 5)] == ["2502.00002"]
+
+
+@pytest.mark.parametrize("damage", ["missing", "meta", "segments"])
+def test_tantivy_index_is_rebuilt_when_missing_or_damaged(filled, damage):
+    from paperradar.index import keyword as kw
+
+    engine = TantivyIndex(filled)
+    engine.sync()
+    folder = engine.files.folder
+    kw._FILES.clear()
+    if damage == "missing":
+        shutil.rmtree(folder)
+    elif damage == "meta":
+        (folder / "paperradar.json").write_text("{not json")
+    else:
+        for f in folder.iterdir():
+            if f.suffix in (".idx", ".term", ".store", ".pos", ".fast", ".fieldnorm"):
+                f.write_bytes(b"garbage")
+        (folder / "meta.json").write_text("garbage")
+    engine = TantivyIndex(filled)
+    assert engine.sync() == len(PAPERS)
+    assert engine.search(parse("mamba OR pruning heads"), 3)[0][0] == "2501.00008"
+
+
+def test_hnsw_is_extended_with_new_vectors_instead_of_rebuilt(filled, monkeypatch):
+    import paperradar.index as index_mod
+
+    monkeypatch.setattr(index_mod, "HNSW_THRESHOLD", 5)
+    emb = HashingEmbedder()
+    ensure_embeddings(filled, emb)
+    first = vector_index(filled, emb.name)
+    assert isinstance(first, HnswIndex) and len(first) == len(PAPERS)
+    more = [paper("2502.00001", "Mamba State Spaces", "Selective state space models.", "Al Gu", "cs.LG", "2025-04-01")]
+    filled.papers.write_batch(more, source="t", now=NOW)
+    v2 = Paper(id="2501.00008", version=2, title="Pruning MLP Neurons", abstract="Neurons, not heads.", authors=["F"])
+    filled.papers.write_batch([v2], source="t", now=NOW)
+    ensure_embeddings(filled, emb)
+    index_mod._CACHE.clear()
+    grown = vector_index(filled, emb.name)
+    assert isinstance(grown, HnswIndex)
+    # keys are appended: the replaced paper's old key is dropped, no key renumbered (no rebuild)
+    assert grown.ids[: len(PAPERS)] == [p.id if p.id != "2501.00008" else "" for p in PAPERS]
+    assert sorted(grown.ids[len(PAPERS) :]) == ["2501.00008", "2502.00001"]
+    assert len(grown) == len(PAPERS) + 1
+    for pid in ("2502.00001", "2501.00008"):
+        _ids, vec = filled.embeddings.matrix(emb.name, [pid])
+        top = grown.search(vec[0], 1)
+        assert top[0][0] == pid and top[0][1] == pytest.approx(1.0, abs=1e-2)
+    index_mod._CACHE.clear()
+    assert vector_index(filled, emb.name).ids == grown.ids  # reopened as saved
+
+
+def test_tantivy_agrees_with_fts5_on_real_papers(store, dev_rows):
+    """On 1,500 real abstracts: the same matches for every query, and largely the same top 10."""
+    papers = [
+        Paper(
+            id=r["id"],
+            title=r["title"],
+            abstract=r.get("abstract", ""),
+            authors=r.get("authors", []),
+            categories=r.get("categories", []),
+            published=r.get("published"),
+        )
+        for r in dev_rows
+    ]
+    store.papers.write_batch(papers, source="t", now=NOW)
+    fts, tan = Fts5Index(store), TantivyIndex(store)
+    fts.sync()
+    tan.sync()
+    overlaps = []
+    for query in [
+        "speculative decoding",
+        "mixture of experts",
+        "kv cache",
+        '"large language models" reasoning',
+        "title:agents",
+        "diffusion -video",
+        "graph neural networks",
+        "reinforcement learning reward",
+    ]:
+        q = parse(query)
+        a = [i for i, _ in fts.search(q, 10_000, mode="and")]
+        b = [i for i, _ in tan.search(q, 10_000, mode="and")]
+        assert set(a) == set(b), query
+        top_a, top_b = fts.search(q, 10), tan.search(q, 10)
+        overlaps.append(len({i for i, _ in top_a} & {i for i, _ in top_b}) / max(1, len(top_a)))
+    assert np.mean(overlaps) >= 0.7, overlaps
