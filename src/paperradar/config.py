@@ -66,7 +66,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("smtp.sender", "paperradar@localhost", "The From address of e-mail digests."),
         Setting(
             "index.tantivy_threshold",
-            100000,
+            20000,
             "Collections of at least this many papers are searched by keyword with tantivy instead of SQLite FTS5.",
         ),
         Setting("web.base_url", "http://127.0.0.1:8000", "Public URL of the web app, used in e-mails and feeds."),

@@ -363,3 +363,25 @@ def test_tantivy_agrees_with_fts5_on_real_papers(store, dev_rows):
         top_a, top_b = fts.search(q, 10), tan.search(q, 10)
         overlaps.append(len({i for i, _ in top_a} & {i for i, _ in top_b}) / max(1, len(top_a)))
     assert np.mean(overlaps) >= 0.7, overlaps
+
+
+def test_vector_side_scores_a_narrow_filter_exactly(store, engine_name):
+    """With more papers than the vector side's candidate list, a filter that admits a few papers far from the
+    query still gets those papers ranked by meaning (not an empty vector side)."""
+    filler = [
+        paper(
+            f"2503.{i:05d}",
+            f"KV cache compression method {i}",
+            f"Cache eviction variant {i}.",
+            "X Y",
+            "cs.CL",
+            "2025-03-01",
+        )
+        for i in range(1100)
+    ]
+    store.papers.write_batch([*filler, *PAPERS], source="t", now=NOW)
+    for pid in ("2501.00004", "2501.00008"):
+        store.feedback.tag(pid, "far", "t")
+    hits = search(store, "kv cache compression", filters=SearchFilters(tag="far"), embedder=HashingEmbedder())
+    assert {h.id for h in hits} == {"2501.00004", "2501.00008"}
+    assert all(h.vector_rank is not None for h in hits)

@@ -54,8 +54,11 @@ class SearchRepo:
             clauses.append(f"{_DAY} <= ?")
             params.append(f.date_to)
         if f.categories:
+            # correlated: checked per candidate row, where "pk IN (every paper of the category)" would build a
+            # list of a large category's papers for each query
             clauses.append(
-                f"p.pk IN (SELECT pk FROM paper_categories WHERE category IN ({','.join('?' * len(f.categories))}))"
+                "EXISTS (SELECT 1 FROM paper_categories c WHERE c.pk = p.pk "
+                f"AND c.category IN ({','.join('?' * len(f.categories))}))"
             )
             params.extend(f.categories)
         if f.tag:
