@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from paperradar.embed import Embedder, default_embedder, ensure_embeddings
+from paperradar.relevance.lexical import LexicalModel, fit_lexical
 from paperradar.relevance.profiles import (
     Profile,
     ProfileError,
@@ -16,7 +19,7 @@ from paperradar.relevance.profiles import (
     profile_text,
     save_profile,
 )
-from paperradar.relevance.scorer import ProfileScorer, Scored, Scorer
+from paperradar.relevance.scorer import ProfileScorer, Scored, Scorer, paper_text
 from paperradar.store import Store
 
 
@@ -29,11 +32,14 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
     """The default scorer for ``profile`` with its seeds and the reader's feedback loaded."""
     prototypes = embedder.embed_batch(profile.prototypes) if profile.prototypes else np.zeros((0, embedder.dim))
     seeds = None
+    seed_ids_in_db: list[str] = []
     if profile.seed_vectors is not None and profile.seed_model == embedder.name:
         seeds = profile.seed_vectors
-    if profile.seeds:
-        ids, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
-        if len(ids):  # seed papers present in this database, embedded with this model
+    if profile.seeds and profile.lexical is None:
+        # seed papers present in this database, embedded with this model (a built-in profile ships its seeds'
+        # vectors and lexical model instead)
+        seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
+        if len(seed_ids_in_db):
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
     fb = store.feedback.of_profile(feedback_key(profile.name, reader))
     likes: dict[str, tuple[np.ndarray, str]] = {}
@@ -44,7 +50,38 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
         titles = store.search.titles(got)
         for i, v in zip(got, vecs, strict=True):
             target[i] = (v, titles.get(i, ""))
-    return ProfileScorer(profile, prototypes, seeds=seeds, likes=likes, dislikes=dislikes)
+    lexical = [profile.lexical] if profile.lexical is not None else []
+    own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes))
+    if own is not None:
+        lexical.append(own)
+    return ProfileScorer(profile, prototypes, seeds=seeds, likes=likes, dislikes=dislikes, lexical=lexical)
+
+
+LEXICAL_BACKGROUND = 5000  # ordinary papers a reader's lexical model is fitted against
+_LEXICAL: dict[str, LexicalModel | None] = {}
+
+
+def _own_lexical(store: Store, profile: Profile, positive: list[str], negative: list[str]) -> LexicalModel | None:
+    """A lexical model of the seed and liked papers stored in the database (cached while they and the collection
+    are unchanged); None with fewer than 3 of them, or when the built-in seeds already speak for themselves."""
+    positive = list(dict.fromkeys(positive))
+    if len(positive) < 3:
+        return None
+    everything = store.papers.ids()
+    key = hashlib.sha1("\0".join([profile.name, *positive, "|", *negative, "|", str(len(everything))]).encode())
+    if key.hexdigest() in _LEXICAL:
+        return _LEXICAL[key.hexdigest()]
+    pos_set = set(positive)
+    pool = [i for i in everything if i not in pos_set]
+    sample = random.Random(0).sample(pool, min(len(pool), LEXICAL_BACKGROUND))
+    texts = {p.id: paper_text(p) for p in store.papers.iter([*positive, *negative, *sample])}
+    # dislikes count several times: a deliberate "not this" weighs more than an unread paper
+    neg = [texts[i] for i in sample if i in texts] + [texts[i] for i in negative if i in texts] * 5
+    model = fit_lexical([texts[i] for i in positive if i in texts], neg)
+    if len(_LEXICAL) >= 16:
+        _LEXICAL.pop(next(iter(_LEXICAL)))
+    _LEXICAL[key.hexdigest()] = model
+    return model
 
 
 def score_papers(
@@ -76,6 +113,7 @@ def score_papers(
 
 
 __all__ = [
+    "LexicalModel",
     "Profile",
     "ProfileError",
     "ProfileScorer",
@@ -83,6 +121,7 @@ __all__ = [
     "Scorer",
     "build_scorer",
     "feedback_key",
+    "fit_lexical",
     "list_profiles",
     "load_profile",
     "parse_profile",

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from paperradar.models import normalize_arxiv_id
+from paperradar.relevance.lexical import LexicalModel
 
 
 class ProfileError(Exception):
@@ -19,7 +20,8 @@ class ProfileError(Exception):
 
 @dataclass
 class Profile:
-    """What one interest means. ``seed_vectors`` are precomputed embeddings shipped with a built-in profile."""
+    """What one interest means. ``seed_vectors`` are precomputed embeddings and ``lexical`` a fitted lexical
+    model, shipped with a built-in profile (see tools/build_profile.py)."""
 
     name: str
     description: str = ""
@@ -32,6 +34,7 @@ class Profile:
     threshold: float = 0.5
     seed_vectors: np.ndarray | None = None
     seed_model: str | None = None
+    lexical: LexicalModel | None = None
     source: str = ""
 
     @property
@@ -94,6 +97,12 @@ def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
             p.seed_vectors = z["vectors"].astype(np.float32)
             p.seed_model = str(z["model"])
             p.seeds = [*p.seeds, *(str(i) for i in z["ids"])]
+    lexical_file = data.get("lexical_file")
+    if isinstance(lexical_file, str) and folder is not None:
+        try:
+            p.lexical = LexicalModel.load(folder / lexical_file)
+        except (OSError, KeyError, ValueError) as e:
+            raise ProfileError(f"{where}: cannot read lexical_file {lexical_file!r} ({e})") from e
     return p
 
 
