@@ -79,6 +79,13 @@ def test_hybrid_search_finds_by_words_and_meaning(filled):
     assert "2501.00004" not in {h.id for h in hits}
 
 
+def test_a_papers_own_title_finds_it_first(filled):
+    """Looking a paper up by its title (any case, punctuation) puts it first, whatever the fusion weights."""
+    for p in PAPERS:
+        hits = search(filled, p.title.upper().replace("-", " "), embedder=HashingEmbedder(), limit=4)
+        assert hits[0].id == p.id
+
+
 def test_filters_by_date_category_tag_topic(filled):
     emb = HashingEmbedder()
     f = SearchFilters(date_from="2025-02-01")
