@@ -385,3 +385,36 @@ def test_vector_side_scores_a_narrow_filter_exactly(store, engine_name):
     hits = search(store, "kv cache compression", filters=SearchFilters(tag="far"), embedder=HashingEmbedder())
     assert {h.id for h in hits} == {"2501.00004", "2501.00008"}
     assert all(h.vector_rank is not None for h in hits)
+
+
+def test_tantivy_sync_recovers_from_a_commit_without_its_meta(filled):
+    """Killed between the index commit and the meta write: the next sync starts over instead of duplicating."""
+    engine = TantivyIndex(filled)
+    engine.sync()
+    meta = engine.files.meta_path.read_text()
+    more = [paper("2502.00001", "Mamba State Spaces", "Selective state space models.", "Al Gu", "cs.LG", "2025-04-01")]
+    filled.papers.write_batch(more, source="t", now=NOW)
+    engine.sync()
+    engine.files.meta_path.write_text(meta)  # as if the meta write after the commit never happened
+    filled.papers.write_batch(
+        [paper("2502.00002", "Mamba Two", "Duality.", "Tri Dao", "cs.LG", "2025-04-02")], source="t", now=NOW
+    )
+    engine.sync()
+    assert num_docs(engine) == len(PAPERS) + 2
+    assert sorted(i for i, _ in engine.search(parse("mamba"), 5)) == ["2502.00001", "2502.00002"]
+
+
+def test_tantivy_sync_skips_while_another_writer_holds_the_index(filled):
+    engine = TantivyIndex(filled)
+    engine.sync()
+    filled.papers.write_batch(
+        [paper("2502.00001", "Mamba State Spaces", "Selective.", "Al Gu", "cs.LG", "2025-04-01")], source="t", now=NOW
+    )
+    other = engine.files.index.writer(heap_size=15_000_000, num_threads=1)  # e.g. a CLI ingest in another process
+    try:
+        assert engine.sync() == 0 and engine.pending() == 1
+        assert engine.search(parse("quantization"), 5)  # still answers from what is indexed
+    finally:
+        other.rollback()
+        del other
+    assert engine.sync() == 1

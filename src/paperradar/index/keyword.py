@@ -211,6 +211,16 @@ class _Files:
         tmp.write_text(json.dumps(self.meta))
         os.replace(tmp, self.meta_path)
 
+    def refresh(self) -> None:
+        """Adopt what another process may have committed meanwhile (its meta file, its segments)."""
+        try:
+            meta = json.loads(self.meta_path.read_text())
+            if meta.get("schema") == SCHEMA_VERSION:
+                self.meta = meta
+        except (OSError, ValueError):
+            pass  # unreadable: the document count check that follows decides
+        self.index.reload()
+
     def commit(self, watermark: int, seq: int) -> None:
         """Record what the last commit holds."""
         self.index.reload()
@@ -258,39 +268,48 @@ class TantivyIndex(KeywordIndex):
             files, s = self.files, self.store.search
             if files.index is None and not files.open():
                 files.create()
+            files.refresh()
             top, seq = s.max_pk(), s.change_seq()
-            old_mark, old_seq = files.meta["watermark"], files.meta["seq"]
-            if top == old_mark and seq == old_seq:
+            if top == files.meta["watermark"] and seq == files.meta["seq"]:
                 return 0
-            # A change of a paper past the watermark needs nothing: it is read with its latest values below.
-            changed = [pk for pk in s.changed_pks(old_seq, seq) if pk <= old_mark]
-            total, done = len(changed) + max(0, top - old_mark), 0
             try:
                 writer = files.index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
             except ValueError:
                 return 0  # another process holds the writer and is syncing: search what is indexed
             try:
-                if changed:  # (delete_documents_by_term would build an i64 term that misses u64 pks)
-                    t = _tantivy()
-                    writer.delete_documents_by_query(t.Query.term_set_query(files.schema, "pk", changed))
-                for row in s.index_rows_by_pk(changed):
-                    writer.add_json(_document(row))
-                done = len(changed)
-                for i, row in enumerate(s.index_rows(old_mark, top), 1):
-                    writer.add_json(_document(row))
-                    if progress and i % 20_000 == 0:
-                        progress(done + i, total)
-                writer.commit()
-                writer.wait_merging_threads()
+                total = self._apply(writer, top, seq, progress)
             except BaseException:
                 writer.rollback()
                 raise
-            files.commit(top, seq)  # lower than before when the newest papers were deleted
-            if seq > old_seq:
-                s.prune_changes(seq)
+            files.commit(top, seq)  # (lower than before when the newest papers were deleted)
+            s.prune_changes(seq)
             if progress:
                 progress(total, total)
             return total
+
+    def _apply(self, writer: Any, top: int, seq: int, progress: Progress | None) -> int:
+        """Write the papers added, changed or deleted since the last commit; commit; return how many."""
+        files, s = self.files, self.store.search
+        files.refresh()  # holding the writer now, nobody else can be changing the index
+        if files.index.searcher().num_docs != files.meta["docs"]:
+            # killed between an index commit and its meta write (or the meta is lost): start over
+            writer.delete_all_documents()
+            files.meta.update(watermark=0, seq=0)
+        old_mark, old_seq = files.meta["watermark"], files.meta["seq"]
+        # A change of a paper past the watermark needs nothing: it is read with its latest values below.
+        changed = [pk for pk in s.changed_pks(old_seq, seq) if pk <= old_mark]
+        total = len(changed) + max(0, top - old_mark)
+        if changed:  # (delete_documents_by_term would build an i64 term that misses u64 pks)
+            writer.delete_documents_by_query(_tantivy().Query.term_set_query(files.schema, "pk", changed))
+        for row in s.index_rows_by_pk(changed):
+            writer.add_json(_document(row))
+        for i, row in enumerate(s.index_rows(old_mark, top), 1):
+            writer.add_json(_document(row))
+            if progress and i % 20_000 == 0:
+                progress(len(changed) + i, total)
+        writer.commit()
+        writer.wait_merging_threads()
+        return total
 
     # ---- queries ------------------------------------------------------------------------------------------
     def _terms(self, text: str) -> list[str]:
