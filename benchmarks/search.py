@@ -23,6 +23,7 @@ import re
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SHARED, peak_rss_mb, write_section
 
 from paperradar.embed import Embedder, default_embedder, ensure_embeddings
-from paperradar.index import Fts5Index, SearchFilters, keyword_index, search, sync_keyword_index, vector_index
+from paperradar.index import (
+    Fts5Index,
+    SearchFilters,
+    TantivyIndex,
+    keyword_index,
+    search,
+    sync_keyword_index,
+    vector_index,
+)
 from paperradar.index.query import STOPWORDS, parse
 from paperradar.ingest import ingest_items
 from paperradar.models import Paper
@@ -45,6 +54,7 @@ from paperradar.store import Store, now_iso
 CACHE = ROOT / "benchmarks" / ".cache"
 CORPORA = ["cs_ai_2025-05_2026-05.jsonl.gz", "ai_cv_cl_2025-03_2026-07.jsonl.gz"]
 HELD_OUT = 1000
+_PAPER_FIELDS = {"id", "title", "abstract", "authors", "categories", "published", "updated", "primary_category"}
 QUERIES = [
     "kv cache compression",
     "speculative decoding",
@@ -256,6 +266,37 @@ def new_day(store: Store, embedder: Embedder, day: list[Paper]) -> dict[str, flo
     return out
 
 
+def keyword_quality() -> list[str]:
+    """Keyword side only, FTS5 against tantivy on the dev labels: mean nDCG@10 and recall@100 of the eval's topic
+    queries, on its sample (positives + 3,000 others) and on the whole dev corpus."""
+    sys.path.insert(0, str(SHARED.parent / "eval"))
+    import evaluate  # ../shared/eval/evaluate.py: its split, sample and queries
+
+    papers, labels = evaluate.load_split("dev")
+    lines = []
+    for name, ids in [("eval sample", evaluate.sample(papers, labels, 3000)), ("dev corpus", sorted(papers))]:
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "q.db") as store:
+            items = (Paper(**{k: v for k, v in papers[i].items() if k in _PAPER_FIELDS}) for i in ids)
+            ingest_items(store, items, source="eval")
+            fts, tan = Fts5Index(store), TantivyIndex(store)
+            fts.sync()
+            tan.sync()
+            scores = []
+            for engine in (fts, tan):
+                nd, rc = [], []
+                for topic, queries in evaluate.TOPIC_QUERIES.items():
+                    rel = {i for i in ids if labels.get(i) == topic}
+                    for q in queries:
+                        got = [i for i, _ in engine.search(parse(q), 100)]
+                        dcg = sum(1 / np.log2(r + 2) for r, i in enumerate(got[:10]) if i in rel)
+                        nd.append(dcg / sum(1 / np.log2(r + 2) for r in range(min(10, len(rel)))))
+                        rc.append(len(rel & set(got)) / len(rel))
+                scores.append(f"{engine.name} {np.mean(nd):.3f} / {np.mean(rc):.3f}")
+            lines.append(f"{name} ({len(ids):,} papers): " + ", ".join(scores))
+    print(lines, flush=True)
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--target", type=int, default=1_000_000)
@@ -276,6 +317,7 @@ def main() -> None:
     shutil.rmtree(args.cache / "search-run.db.files", ignore_errors=True)
     shutil.copy(db, run)
     embedder = default_embedder()
+    quality = keyword_quality() if args.base_limit is None else []
     _base, day = read_corpora(args.base_limit)
     rows, fts5 = [], []
     with Store(run) as store:
@@ -292,7 +334,7 @@ def main() -> None:
         after = timed(lambda q: search(store, q, limit=20, update=False), queries[:50])
         rss_search = peak_rss_mb()
         recall = hnsw_recall(store, embedder, queries[:30]) if rows[-1]["vector_index"] == "HnswIndex" else None
-    write_results(args, meta, rows, fts5, day_row, after, rss_search, recall)
+    write_results(args, meta, rows, fts5, day_row, after, rss_search, recall, quality)
 
 
 def write_results(
@@ -304,6 +346,7 @@ def write_results(
     after: dict[str, float],
     rss: float,
     recall: float | None,
+    quality: list[str],
 ) -> None:
     loads = [x for r in rows for x in r["load"]]
     table = (
@@ -327,6 +370,11 @@ def write_results(
                 for r, f in zip(rows, fts5, strict=True)
             )
             + ".\n"
+        )
+    if quality:
+        cmp += (
+            "\nRanking of the two keyword engines, keyword side only, on the dev labels (the eval's 10 topic queries; "
+            "mean nDCG@10 / recall@100): " + "; ".join(quality) + ".\n"
         )
     contended = max(loads) > 2.5
     body = (
