@@ -418,3 +418,10 @@ def test_tantivy_sync_skips_while_another_writer_holds_the_index(filled):
         other.rollback()
         del other
     assert engine.sync() == 1
+
+
+def test_more_like_this_applies_filters(filled):
+    from paperradar.index import more_like_this
+
+    hits = more_like_this(filled, "2501.00006", filters=SearchFilters(categories=["cs.LG"]), embedder=HashingEmbedder())
+    assert hits and {h.id for h in hits} <= {"2501.00002", "2501.00003", "2501.00005", "2501.00008"}

@@ -231,12 +231,10 @@ def more_like_this(
         raise QueryError(f"no paper {paper_id!r} in the database")
     embedder = _prepare(store, embedder, None)
     _ids, vecs = store.embeddings.matrix(embedder.name, [paper_id])
-    allowed = store.search.allowed_ids(filters)
-    hits = [
-        (i, s)
-        for i, s in vector_index(store, embedder.name).search(vecs[0], limit * 5 + 1)
-        if i != paper_id and (allowed is None or i in allowed)
-    ][:limit]
+    candidates = vector_index(store, embedder.name).search(vecs[0], limit * 5 + 1)
+    active = filters is not None and filters.active()
+    allowed = store.search.filter_ids([i for i, _ in candidates], filters) if active else None
+    hits = [(i, s) for i, s in candidates if i != paper_id and (allowed is None or i in allowed)][:limit]
     titles = store.search.titles([i for i, _ in hits])
     return [SearchHit(i, s, titles.get(i, ""), vector_rank=r, similarity=s) for r, (i, s) in enumerate(hits, 1)]
 
