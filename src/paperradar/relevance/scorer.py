@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,14 @@ def paper_text(p: Paper) -> str:
     """What the lexical models read: title and abstract (or a summary's bullets when there is no abstract)."""
     bullets = p.extra.get("bullets") if not p.abstract else None
     return f"{p.title}\n{p.abstract or ' '.join(map(str, bullets or []))}"
+
+
+def _short(subtopic: str, words: int = 6) -> str:
+    """A sub-topic sentence cut to its head ("efficient reasoning: shorter chain-of-thought, ..." -> "efficient
+    reasoning") for explanations."""
+    head = re.split(r":| such as | with | to | for | of |, ", subtopic, maxsplit=1)[0]
+    parts = head.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -215,10 +224,7 @@ class ProfileScorer(Scorer):
             if banned[n]:
                 why.append("excluded term " + ", ".join(banned[n][:2]))
             if len(self.profile.subtopics):
-                why.append(
-                    f"close to “{self.profile.subtopics[nearest_sub[n]].split(':')[0].split(' such as')[0]}” "
-                    f"({desc[n]:.2f})"
-                )
+                why.append(f"close to “{_short(self.profile.subtopics[nearest_sub[n]])}” ({desc[n]:.2f})")
             if like_sims is not None and like_sims[n].max() > 0.6:
                 j = int(like_sims[n].argmax())
                 why.append(f"like your liked “{self.likes[liked_ids[j]][1][:60]}”")
