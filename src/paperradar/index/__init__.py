@@ -20,7 +20,7 @@ RRF_K = 60
 # by ~0.02-0.03 (benchmarks/RESULTS.md, "Search"); a paper whose title is the query still comes first (below), so
 # looking a paper up by its title keeps working.
 KEYWORD_WEIGHT = 0.5
-SUBSET_CAP = 20_000  # a restriction admitting at most this many papers is scored exactly on the vector side
+SUBSET_CAP = 5_000  # a restriction admitting at most this many papers is scored exactly on the vector side
 MODES = ("hybrid", "keyword", "vector")
 
 
@@ -122,10 +122,14 @@ def _vector(
     keep = store.search.filter_ids(ids, filters) if filters is not None and filters.active() else set(ids)
     if hard:
         keep = engine.admitted(q, [i for i in ids if i in keep])
-    hits = [(i, s) for i, s in candidates if i in keep][:limit]
+    passed = [(i, s) for i, s in candidates if i in keep]
+    hits = passed[:limit]
     if len(hits) >= limit or len(candidates) >= len(index):
         return hits
-    # ... and when too few pass, the restriction is narrow: score exactly every paper it admits, if few enough.
+    # ... and when too few pass and the share that passed says the restriction is narrow, score exactly every
+    # paper it admits (listing the papers of a broad one would cost more than the whole search).
+    if len(passed) / len(candidates) * len(index) > SUBSET_CAP:
+        return hits
     admitted = _admitted_set(store, engine, q, filters)
     if admitted is None:
         return hits
