@@ -179,24 +179,74 @@ _STOP = frozenset(
         "three",
         "first",
         "second",
+        "they",
+        "them",
+        "there",
+        "here",
+        "may",
+        "might",
+        "must",
+        "should",
+        "could",
+        "would",
+        "will",
+        "does",
+        "been",
+        "being",
+        "were",
+        "about",
+        "like",
+        "even",
+        "much",
+        "many",
+        "less",
+        "very",
+        "still",
+        "due",
+        "per",
+        "among",
+        "within",
+        "since",
+        "because",
+        "instead",
+        "rather",
+        "usually",
+        "typically",
+        "particularly",
+        "especially",
+        "specifically",
     ]
 )
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+_BREAK = re.compile(r"[^\w\s\-]")  # phrases never span punctuation: "quantization (PTQ)" is not a phrase
 
 
 def _phrases(text: str) -> list[str]:
-    words = re.findall(r"[A-Za-z][A-Za-z0-9\-]*", text.lower())
     out = []
-    for n in (1, 2, 3):
-        for i in range(len(words) - n + 1):
-            gram = words[i : i + n]
-            if gram[0] in _STOP or gram[-1] in _STOP or any(w in _STOP for w in gram):
-                continue
-            if n == 1 and (gram[0] in GENERIC or len(gram[0]) < 3):
-                continue
-            if all(w in GENERIC for w in gram):
-                continue
-            out.append(" ".join(gram))
+    for segment in _BREAK.split(text.lower()):
+        words = _WORD.findall(segment)
+        for n in (1, 2, 3):
+            for i in range(len(words) - n + 1):
+                gram = words[i : i + n]
+                if any(w in _STOP or len(w) < 2 for w in gram):
+                    continue
+                if n == 1 and (gram[0] in GENERIC or len(gram[0]) < 3):
+                    continue
+                if all(w in GENERIC for w in gram):
+                    continue
+                out.append(" ".join(gram))
     return out
+
+
+def _content_words(phrase: str) -> set[str]:
+    """The phrase's non-generic words, singular ("attacks" and "attack" count as one word)."""
+    return {_singular(w) for w in phrase.split() if w not in GENERIC}
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
 
 
 def _title(phrase: str, forms: dict[str, Counter[str]]) -> str:
@@ -209,20 +259,24 @@ def _title(phrase: str, forms: dict[str, Counter[str]]) -> str:
 
 
 def label_clusters(texts: Sequence[str], labels: np.ndarray, top: int = 4) -> dict[int, list[str]]:
-    """Distinctive phrases per cluster by class-based TF-IDF: frequent in the cluster, rare in the others."""
+    """Distinctive phrases per cluster by class-based TF-IDF: frequent in the cluster, rare in the others.
+
+    Returns up to ``top`` title-cased phrases per cluster label, best first, no two sharing a content word
+    (so "KV Cache Compression" is not followed by "Key-value KV Cache")."""
     per_class: dict[int, Counter[str]] = {}
     forms: dict[str, Counter[str]] = {}
     for text, lab in zip(texts, labels, strict=True):
         per_class.setdefault(int(lab), Counter()).update(set(_phrases(text)))
-        for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", text):
+        for w in _WORD.findall(text):
             forms.setdefault(w.lower(), Counter())[w] += 1
     total = Counter[str]()
     for c in per_class.values():
         total.update(c)
     n_classes = len(per_class)
+    sizes = Counter(int(x) for x in labels)
     out: dict[int, list[str]] = {}
     for lab, counts in per_class.items():
-        size = max(1, sum(1 for x in labels if x == lab))
+        size = max(1, sizes[lab])
         scored = []
         for ph, tf in counts.items():
             if tf < max(2, 0.15 * size):
@@ -232,7 +286,7 @@ def label_clusters(texts: Sequence[str], labels: np.ndarray, top: int = 4) -> di
         scored.sort(reverse=True)
         chosen: list[str] = []
         for _s, ph in scored:
-            if any(ph in c or c in ph for c in chosen):
+            if any(_content_words(ph) & _content_words(c) for c in chosen):
                 continue
             chosen.append(ph)
             if len(chosen) == top:
