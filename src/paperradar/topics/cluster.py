@@ -20,7 +20,10 @@ class WardClusterer(Clusterer):
 
     Ward's linkage on the distances ``sqrt(2 - 2 cos)`` (the Euclidean distances of the unit vectors, so Ward's
     variance criterion stays exact) gives one partition for every k; the k with the best silhouette is kept,
-    from 2 up to ``k_max`` (fewer when a cluster would average under ``min_cluster_size`` papers). Ward splits
+    from 2 up to ``k_max``, and such that clusters average between ``min_cluster_size`` and
+    ``max_mean_cluster_size`` papers. (On thousands of papers of many fields the silhouette is near zero for
+    every k and its maximum sits at 2 or 3 clusters of a thousand papers each, which no reader calls a topic;
+    the upper bound keeps such periods at 13-30 topics for 5,000 papers and is inactive below 800.) Ward splits
     a large coherent topic before it separates a small one, and papers between topics land on either side;
     letting each paper take the majority topic of itself and its ``neighbours`` nearest papers, until nothing
     changes, repairs much of both (dev split: bootstrap NMI 0.68 -> 0.71, with 300 unrelated papers mixed
@@ -31,11 +34,13 @@ class WardClusterer(Clusterer):
         self,
         k_max: int = 30,
         min_cluster_size: int = 8,
+        max_mean_cluster_size: int = 400,
         neighbours: int = 10,
         silhouette_sample: int = 2000,
         random_state: int = 0,
     ) -> None:
         self.k_max, self.min_cluster_size, self.neighbours = k_max, min_cluster_size, neighbours
+        self.max_mean_cluster_size = max_mean_cluster_size
         self.silhouette_sample, self.random_state = silhouette_sample, random_state
 
     def fit_predict(self, similarity: np.ndarray) -> np.ndarray:
@@ -47,6 +52,7 @@ class WardClusterer(Clusterer):
         k_max = min(self.k_max, n // self.min_cluster_size)
         if k_max < 2:
             return np.zeros(n, dtype=int)
+        k_min = min(k_max, max(2, -(-n // self.max_mean_cluster_size)))
         distance = np.sqrt(np.clip(2.0 - 2.0 * similarity, 0.0, None))
         np.fill_diagonal(distance, 0.0)
         tree = linkage(squareform(distance, checks=False), "ward")
@@ -57,7 +63,7 @@ class WardClusterer(Clusterer):
         sample_distance = distance[np.ix_(sample, sample)]
         del distance
         best: tuple[float, np.ndarray] | None = None
-        for k in range(2, k_max + 1):
+        for k in range(k_min, k_max + 1):
             labels = fcluster(tree, k, "maxclust") - 1
             if len(np.unique(labels[sample])) < 2:
                 continue

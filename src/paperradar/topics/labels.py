@@ -99,6 +99,17 @@ GENERIC = frozenset(
         "significant",
         "challenges",
         "challenge",
+        "exhibit",
+        "exhibits",
+        "reveal",
+        "reveals",
+        "suggest",
+        "suggests",
+        "remain",
+        "remains",
+        "widely",
+        "critical",
+        "crucial",
     ]
 )
 _STOP = frozenset(
