@@ -289,11 +289,14 @@ def label_clusters(texts: Sequence[str], labels: np.ndarray, top: int = 4) -> di
     for lab, counts in per_class.items():
         size = max(1, sizes[lab])
         scored = []
-        for ph, tf in counts.items():
-            if tf < max(2, 0.15 * size):
-                continue
-            idf = np.log(1 + n_classes / (1 + total[ph] - tf)) if n_classes > 1 else 1.0
-            scored.append((tf / size * idf * (1 + 0.35 * (ph.count(" "))), ph))
+        # a phrase should be in 15% of the cluster's papers; short texts (titles only) may need to settle for two
+        for min_tf in (max(2.0, 0.15 * size), 2.0):
+            for ph, tf in counts.items():
+                if tf >= min_tf:
+                    idf = np.log(1 + n_classes / (1 + total[ph] - tf)) if n_classes > 1 else 1.0
+                    scored.append((tf / size * idf * (1 + 0.35 * (ph.count(" "))), ph))
+            if scored:
+                break
         scored.sort(reverse=True)
         chosen: list[str] = []
         for _s, ph in scored:
