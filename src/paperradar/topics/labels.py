@@ -10,6 +10,19 @@ import numpy as np
 
 GENERIC = frozenset(
     [
+        # abstract boilerplate that made labels like "Sacrificing Accuracy / Promising Future" or "Varying"
+        "varying",
+        "various",
+        "different",
+        "recent",
+        "promising",
+        "future",
+        "sacrificing",
+        "accuracy",
+        "challenge",
+        "challenges",
+        "significant",
+        "substantial",
         "model",
         "models",
         "method",
