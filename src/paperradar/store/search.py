@@ -46,7 +46,8 @@ class SearchRepo:
     def _filter_sql(self, f: SearchFilters | None) -> tuple[str, list[Any]]:
         if f is None or not f.active():
             return "", []
-        clauses, params = [], []  # type: ignore[var-annotated]
+        clauses: list[str] = []
+        params: list[Any] = []
         if f.date_from:
             clauses.append(f"{_DAY} >= ?")
             params.append(f.date_from)
