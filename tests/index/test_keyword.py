@@ -425,3 +425,26 @@ def test_more_like_this_applies_filters(filled):
 
     hits = more_like_this(filled, "2501.00006", filters=SearchFilters(categories=["cs.LG"]), embedder=HashingEmbedder())
     assert hits and {h.id for h in hits} <= {"2501.00002", "2501.00003", "2501.00005", "2501.00008"}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(date_from="2025-02-01", date_to="2025-02-28"),
+        SearchFilters(date_from="2025-03"),
+        SearchFilters(date_to="2025-02"),
+        SearchFilters(categories=["cs.CL", "cs.DC"]),
+        SearchFilters(date_from="2025-01-03", categories=["cs.LG"]),
+        SearchFilters(tag="to-read"),
+        SearchFilters(exclude_ids=["2501.00001", "2501.00002"]),
+    ],
+)
+def test_tantivy_checks_candidates_against_filters_as_sql_does(filled, filters):
+    filled.feedback.tag("2501.00002", "to-read", "t")
+    engine = TantivyIndex(filled)
+    engine.sync()
+    ids = [p.id for p in PAPERS] + ["9999.99999"]
+    expected = filled.search.filter_ids(ids, filters)
+    assert expected and expected != set(ids)
+    assert engine.filter_ids(ids, filters) == expected
+    assert Fts5Index(filled).filter_ids(ids, filters) == expected

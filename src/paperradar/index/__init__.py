@@ -119,7 +119,7 @@ def _vector(
     # Check the nearest candidates against the restrictions (cheap whatever the collection's size) ...
     candidates = index.search(qv, max(limit * 10, 1000))
     ids = [i for i, _ in candidates]
-    keep = store.search.filter_ids(ids, filters) if filters is not None and filters.active() else set(ids)
+    keep = engine.filter_ids(ids, filters)
     if hard:
         keep = engine.admitted(q, [i for i in ids if i in keep])
     passed = [(i, s) for i, s in candidates if i in keep]

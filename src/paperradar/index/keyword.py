@@ -10,6 +10,7 @@ missing or unreadable.
 from __future__ import annotations
 
 import abc
+import hashlib
 import json
 import os
 import shutil
@@ -63,6 +64,12 @@ class KeywordIndex(abc.ABC):
     def pending(self) -> int:
         """How many papers are not yet (or no longer correctly) indexed."""
 
+    def filter_ids(self, ids: Sequence[str], filters: SearchFilters | None) -> set[str]:
+        """Those of ``ids`` that ``filters`` admit."""
+        if filters is None or not filters.active():
+            return set(ids)
+        return self.store.search.filter_ids(ids, filters)
+
     def admitted(self, q: Query, ids: Sequence[str]) -> set[str]:
         """Those of ``ids`` that satisfy the hard constraints of ``q``: every field and phrase (and then every
         word too, as a keyword search in "and" mode would), none of the exclusions."""
@@ -108,7 +115,7 @@ class Fts5Index(KeywordIndex):
 
 
 # ---- tantivy ---------------------------------------------------------------------------------------------------
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _ANALYZER = "paperradar"  # FTS5's "porter unicode61 remove_diacritics 2", as near as tantivy's filters get
 
 
@@ -137,6 +144,7 @@ def _schema() -> Any:
     b = t.SchemaBuilder()
     b.add_unsigned_field("pk", indexed=True, fast=True)  # hits are mapped back to papers by pk; deletes by pk
     b.add_text_field("id", tokenizer_name="raw")  # for ``within`` and ``exclude_ids``
+    b.add_unsigned_field("idh", fast=True)  # a hash of the id: which of a list of ids passed, without SQL
     for f in BOOSTS:
         b.add_text_field(f, tokenizer_name=_ANALYZER)
     b.add_text_field("cat", tokenizer_name="raw")
@@ -151,12 +159,17 @@ def _day_number(day: str | None, fill: str) -> int | None:
     return int(digits.ljust(8, fill)) if digits else None
 
 
+def _id_hash(pid: str) -> int:
+    return int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=8).digest(), "little")
+
+
 def _document(row: Sequence[Any]) -> str:
     pk, pid, title, abstract, authors, categories, day = row
     return orjson.dumps(
         {
             "pk": pk,
             "id": pid,
+            "idh": _id_hash(pid),
             "title": title,
             "abstract": abstract or "",
             "authors": authors or "",
@@ -400,6 +413,21 @@ class TantivyIndex(KeywordIndex):
         if f.exclude_ids:
             out.append((t.Occur.MustNot, t.Query.term_set_query(schema, "id", list(f.exclude_ids))))
         return out
+
+    def filter_ids(self, ids: Sequence[str], filters: SearchFilters | None) -> set[str]:
+        """As the SQL check, from the index: 1,000 vector candidates cost ≈ 1 ms instead of 1,000 row reads (papers
+        not yet indexed do not pass)."""
+        if filters is None or not filters.active() or not ids:
+            return set(ids)
+        if not self.ready:
+            return super().filter_ids(ids, filters)
+        t = _tantivy()
+        among = _unscored(t.Query.term_set_query(self.files.schema, "id", list(ids)))
+        query = t.Query.boolean_query([(t.Occur.Must, among), *self._filter_clauses(filters)])
+        searcher = self.files.index.searcher()
+        hits = searcher.search(query, len(ids), count=False).hits
+        by_hash = {_id_hash(i): i for i in ids}
+        return {by_hash[h] for h in searcher.fast_field_values("idh", [a for _s, a in hits]) if h in by_hash}
 
     def search(
         self,
