@@ -20,7 +20,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import SHARED, write_section
 
-from paperradar.embed import default_embedder, paper_text
+from paperradar.embed import make_embedder, paper_text
 
 
 def main() -> None:
@@ -28,12 +28,13 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=640)
     args = ap.parse_args()
     texts = []
-    for line in gzip.open(SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz"):
-        r = orjson.loads(line)
-        texts.append(paper_text(r["title"], r["abstract"]))
-        if len(texts) >= args.docs:
-            break
-    e = default_embedder()
+    with gzip.open(SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz") as f:
+        for line in f:
+            r = orjson.loads(line)
+            texts.append(paper_text(r["title"], r["abstract"]))
+            if len(texts) >= args.docs:
+                break
+    e = make_embedder()
     e.embed_batch(texts[:32])  # warm-up
     out = {}
     for precision in ("fp32", "bf16"):

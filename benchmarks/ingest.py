@@ -56,7 +56,7 @@ def main() -> None:
         ("fresh ingest + keyword index", med["ingest_s"] + med["fts_s"], n / (med["ingest_s"] + med["fts_s"])),
         ("re-ingest (all already stored)", med["reingest_s"], n / med["reingest_s"]),
     ]
-    table = "| step | seconds (median of %d) | records/s |\n|---|---|---|\n" % args.runs
+    table = f"| step | seconds (median of {args.runs}) | records/s |\n|---|---|---|\n"
     table += "\n".join(f"| {name} | {s:.2f} | {rate:,.0f} |" for name, s, rate in rows)
     body = (
         f"Command: `.venv/bin/python benchmarks/ingest.py --runs {args.runs}`  \n"

@@ -170,7 +170,9 @@ def main() -> None:
         f"Command: `.venv/bin/python benchmarks/load.py --requests {args.requests} --concurrency "
         f"{args.concurrency}`  \nServer: `paperradar serve` on 127.0.0.1 (one uvicorn worker) over the 37k-paper "
         f"dev corpus, while `paperradar ingest` loads the 75k-paper corpus into the same database "
-        f"(the client loop took {loop_s:.0f} s; the ingest {'was still running at its end' if ingest_running else 'had finished before its end'} and took {ingest_s:.0f} s in all). Query embeddings use the hashing "
+        f"(the client loop took {loop_s:.0f} s; the ingest "
+        f"{'was still running at its end' if ingest_running else 'had finished before its end'} "
+        f"and took {ingest_s:.0f} s in all). Query embeddings use the hashing "
         f"embedder so the numbers measure the server, not the model.\n\n"
         f"| endpoint | requests | req/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|\n{rows}\n"
     )

@@ -21,7 +21,8 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SHARED, peak_rss_mb, write_section
 
-from paperradar.embed import default_embedder, ensure_embeddings
+from paperradar.embed import ensure_embeddings, make_embedder
+from paperradar.relevance import load_profile
 from paperradar.render import render
 from paperradar.reports import build_report, verify
 from paperradar.sources.jsonl import paper_from_common
@@ -35,7 +36,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--papers", type=int, default=5000)
     args = ap.parse_args()
-    rows = [orjson.loads(line) for line in gzip.open(CORPUS)]
+    with gzip.open(CORPUS) as f:
+        rows = [orjson.loads(line) for line in f]
     rows = sorted((r for r in rows if r.get("listing_date")), key=lambda r: r["listing_date"])[-args.papers :]
     date_from, date_to = rows[0]["listing_date"], rows[-1]["listing_date"]
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -45,16 +47,18 @@ def main() -> None:
             s.papers.write_batch([paper_from_common(r, "dev") for r in rows], source="bench", now="t")
             s.papers.sync_fts()
             t = time.perf_counter()
-            n = ensure_embeddings(s, default_embedder())
+            n = ensure_embeddings(s, make_embedder())
             print(f"embedded {n} papers in {time.perf_counter() - t:.0f} s (not timed below)")
     db = CACHE / "report-run.db"
     shutil.copy(cached, db)
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     with Store(db) as store:
-        default_embedder().embed("warm up")  # model load is a one-time cost of the process
+        embedder = make_embedder()
+        embedder.embed("warm up")  # model load is a one-time cost of the process
+        profile = load_profile("efficiency")
         t0 = time.perf_counter()
-        report = build_report(store, date_from, date_to, "efficiency", history_weeks=0)
+        report = build_report(store, date_from, date_to, profile, embedder=embedder, history_weeks=0)
         t1 = time.perf_counter()
         md, _html = render(report, "markdown"), render(report, "html")
         problems = verify(report, md)

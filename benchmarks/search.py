@@ -34,13 +34,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SHARED, peak_rss_mb, write_section
 
-from paperradar.embed import Embedder, default_embedder, ensure_embeddings
+from paperradar.config import Settings
+from paperradar.embed import Embedder, ensure_embeddings, make_embedder
 from paperradar.index import (
     Fts5Index,
     SearchFilters,
     TantivyIndex,
     keyword_index,
-    search,
     sync_keyword_index,
     vector_index,
 )
@@ -48,7 +48,7 @@ from paperradar.index.query import STOPWORDS, parse
 from paperradar.index.vectors import EXPANSION_SEARCH
 from paperradar.ingest import ingest_items
 from paperradar.models import Paper
-from paperradar.relevance import score_papers
+from paperradar.radar import Radar
 from paperradar.sources import open_source
 from paperradar.store import Store, now_iso
 
@@ -114,7 +114,7 @@ def base_db(cache: Path, limit: int | None) -> tuple[Path, dict[str, Any]]:
         n_papers = s.papers.count()
         print(f"ingested {n_papers:,} papers; embedding", flush=True)
         t, load = time.perf_counter(), os.getloadavg()[0]
-        n = ensure_embeddings(s, default_embedder(), progress=_progress("embedded"))
+        n = ensure_embeddings(s, make_embedder(), progress=_progress("embedded"))
         secs = time.perf_counter() - t
     load = max(load, os.getloadavg()[0])
     meta = {"papers": n_papers, "embedded": n, "embed_seconds": secs, "docs_per_s": n / secs}
@@ -198,21 +198,22 @@ def fmt(st: dict[str, float]) -> str:
 def measure_size(store: Store, embedder: Embedder, queries: list[str], filtered: int) -> dict[str, Any]:
     """Build (or sync) both indexes and time hybrid search and its parts at the store's current size."""
     row: dict[str, Any] = {"papers": store.papers.count(), "load": [os.getloadavg()[0]]}
+    radar = Radar(store, Settings(), embedder=embedder)  # its caches keep the opened indexes, as in `serve`
     engine = keyword_index(store)
     t = time.perf_counter()
     engine.sync()
     row["keyword_engine"], row["keyword_build_s"] = engine.name, time.perf_counter() - t
     t = time.perf_counter()
-    index = vector_index(store, embedder.name)
+    index = vector_index(store, embedder.name, radar.caches)
     row["vector_index"], row["vector_build_s"] = type(index).__name__, time.perf_counter() - t
-    row["hybrid"] = timed(lambda q: search(store, q, limit=20, update=False), queries)
+    row["hybrid"] = timed(lambda q: radar.search(q, limit=20, update=False), queries)
     row["load"].append(os.getloadavg()[0])
     row["keyword"] = timed(lambda q: engine.search(parse(q), 100), queries)
     row["embed_query"] = timed(embedder.embed, queries)
     vecs = {q: embedder.embed(q) for q in queries}
     row["vector"] = timed(lambda q: index.search(vecs[q], 100), queries)
     f = SearchFilters(date_from="2025-09-01", date_to="2025-11-30", categories=["cs.LG"])
-    row["hybrid_filtered"] = timed(lambda q: search(store, q, limit=20, filters=f, update=False), queries[:filtered])
+    row["hybrid_filtered"] = timed(lambda q: radar.search(q, limit=20, filters=f, update=False), queries[:filtered])
     row["load"].append(os.getloadavg()[0])
     print(row, flush=True)
     return row
@@ -259,7 +260,7 @@ def new_day(store: Store, embedder: Embedder, day: list[Paper]) -> dict[str, flo
     out["embedded"] = ensure_embeddings(store, embedder, ids)
     out["embed_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    scored = score_papers(store, "efficiency", ids, embedder=embedder)
+    scored = Radar(store, Settings(), embedder=embedder).score("efficiency", ids)
     out["score_s"] = time.perf_counter() - t
     out["scored"], out["relevant"] = len(scored), sum(1 for s in scored if s.relevant)
     out["total_s"] = out["ingest_s"] + out["keyword_s"] + out["embed_s"] + out["score_s"]
@@ -321,7 +322,7 @@ def main() -> None:
         Path(str(run) + suffix).unlink(missing_ok=True)
     shutil.rmtree(args.cache / "search-run.db.files", ignore_errors=True)
     shutil.copy(db, run)
-    embedder = default_embedder()
+    embedder = make_embedder()
     quality = keyword_quality() if args.base_limit is None else []
     _base, day = read_corpora(args.base_limit)
     rows, fts5 = [], []
@@ -336,7 +337,8 @@ def main() -> None:
             if args.fts5_queries:
                 fts5.append(fts5_at_size(store, queries[: args.fts5_queries]))
         day_row = new_day(store, embedder, day)
-        after = timed(lambda q: search(store, q, limit=20, update=False), queries[:50])
+        radar = Radar(store, Settings(), embedder=embedder)
+        after = timed(lambda q: radar.search(q, limit=20, update=False), queries[:50])
         rss_search = peak_rss_mb()
         hnsw = rows[-1]["vector_index"] == "HnswIndex"
         recall = hnsw_recall(store, embedder, queries[: args.recall_queries]) if hnsw else None

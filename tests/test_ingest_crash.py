@@ -39,7 +39,8 @@ def _count(db):
 
 
 def test_killed_ingest_then_rerun_is_exact(corpus_slice, db_path):
-    ids = [orjson.loads(line)["id"] for line in gzip.open(corpus_slice)]
+    with gzip.open(corpus_slice) as f:
+        ids = [orjson.loads(line)["id"] for line in f]
     cmd = [sys.executable, "-m", "paperradar", "--db", str(db_path), "ingest", str(corpus_slice)]
     # small batches: many commits to interrupt; FTS5 as the keyword engine whatever the slice's size, since its
     # index lives in the same file and transactions as the papers (tantivy's has its own tests)

@@ -24,7 +24,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from paperradar.embed import default_embedder  # noqa: E402
+from paperradar.embed import make_embedder  # noqa: E402
 from paperradar.models import Paper  # noqa: E402
 from paperradar.relevance.build import pack_seeds  # noqa: E402
 
@@ -62,7 +62,7 @@ def main() -> None:
             elif r["id"] not in keep_out:
                 background.append(p)
     seeds.sort(key=lambda p: p.id or "")
-    _, _, model = pack_seeds(seeds, background, default_embedder(), a.out, a.stem)
+    _, _, model = pack_seeds(seeds, background, make_embedder(), a.out, a.stem)
     ids_file = a.out / f"{a.stem}_seed_ids.txt"
     ids_file.write_text(
         "# arXiv ids of the dev-label papers that seed this profile (embeddings and lexical model).\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,13 @@ SETTINGS: dict[str, Setting] = {
             "home", "", "The data directory (default: the platform's user data dir, e.g. ~/.local/share/paperradar)."
         ),
         Setting("interest", "efficiency", "The interest profile used when a command is given none."),
-        Setting("embedder", "", "A sentence-transformers model folder to embed with (default: all-MiniLM-L6-v2)."),
+        Setting(
+            "embedder",
+            "",
+            "A sentence-transformers model folder to embed with (default: all-MiniLM-L6-v2; `hashing`: the "
+            "model-free test embedder).",
+        ),
+        Setting("ingest.batch", 5000, "Papers written per transaction by an ingest."),
         Setting(
             "fetch.categories",
             "cs.LG,cs.CL,cs.AI,cs.CV,stat.ML,cs.NE",
@@ -124,8 +131,50 @@ def load(path: Path | None = None) -> dict[str, Any]:
     return values
 
 
-def get(name: str) -> Any:
-    """One resolved setting by name."""
-    if name not in SETTINGS:
-        raise ConfigError(f"unknown setting {name!r}")
-    return load()[name]
+class Settings(Mapping[str, Any]):
+    """Resolved settings, read once (defaults < config file < environment < explicit overrides).
+
+    A read-only mapping from setting name to value, with typed accessors for the settings most code needs.
+    ``paperradar.Radar`` holds one; nothing else in the library reads the environment or the config file.
+    """
+
+    def __init__(self, values: Mapping[str, Any] | None = None, **overrides: Any) -> None:
+        resolved = {name: s.default for name, s in SETTINGS.items()}
+        resolved.update(values or {})
+        for key, value in overrides.items():
+            name = key if key in SETTINGS else key.replace("__", ".")
+            if name not in SETTINGS:
+                raise ConfigError(f"unknown setting {key!r}")
+            resolved[name] = _coerce(SETTINGS[name], value, "override")
+        self._values = resolved
+
+    @classmethod
+    def load(cls, path: Path | None = None, **overrides: Any) -> Settings:
+        """Settings from the config file and the environment (see :func:`load`), then ``overrides``, which
+        name settings with dots as ``__`` (``fetch__contact="me@x.org"``) or in full through a dict."""
+        return cls(load(path), **overrides)
+
+    def replace(self, **overrides: Any) -> Settings:
+        """A copy with some settings changed (same naming as :meth:`load`)."""
+        return Settings(self._values, **overrides)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in SETTINGS:
+            raise ConfigError(f"unknown setting {name!r}")
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @property
+    def interest(self) -> str:
+        """The interest profile used when none is named."""
+        return str(self["interest"])
+
+    @property
+    def categories(self) -> list[str]:
+        """The arXiv categories fetched (``fetch.categories`` split on commas)."""
+        return [c.strip() for c in str(self["fetch.categories"]).split(",") if c.strip()]

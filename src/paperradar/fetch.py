@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from paperradar.ingest import ingest_items
@@ -192,4 +193,66 @@ def fetch_hf_daily(
     return report
 
 
-__all__ = ["FetchError", "FetchReport", "fetch_api", "fetch_hf_daily", "fetch_rss", "harvest_oai", "make_client"]
+@dataclass
+class FetchOptions:
+    """What a live source is asked for: categories (api, rss), OAI set, an endpoint override (a mirror or a test
+    server), a progress callback, and source-specific options (``from_date``/``until`` for oai, ``query`` and
+    ``max_results`` for api, ``day`` for hf)."""
+
+    categories: list[str] = field(default_factory=list)
+    set_spec: str = "cs"
+    base_url: str | None = None
+    progress: Progress | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Fetcher = Callable[[Store, PoliteClient, FetchOptions], FetchReport]
+
+
+def _oai(store: Store, client: PoliteClient, o: FetchOptions) -> FetchReport:
+    return harvest_oai(
+        store,
+        client,
+        set_spec=o.extra.get("set_spec") or o.set_spec,
+        from_date=o.extra.get("from_date"),
+        until=o.extra.get("until"),
+        progress=o.progress,
+        base_url=o.base_url or OAI_URL,
+    )
+
+
+def _api(store: Store, client: PoliteClient, o: FetchOptions) -> FetchReport:
+    return fetch_api(
+        store,
+        client,
+        query=o.extra.get("query"),
+        categories=o.categories,
+        max_results=int(o.extra.get("max_results") or 500),
+        progress=o.progress,
+        base_url=o.base_url or API_URL,
+    )
+
+
+def _rss(store: Store, client: PoliteClient, o: FetchOptions) -> FetchReport:
+    return fetch_rss(store, client, categories=o.categories, progress=o.progress, base_url=o.base_url or RSS_URL)
+
+
+def _hf(store: Store, client: PoliteClient, o: FetchOptions) -> FetchReport:
+    return fetch_hf_daily(store, client, day=o.extra.get("day"), progress=o.progress, base_url=o.base_url or HF_URL)
+
+
+# The live sources by name: the one list `paperradar fetch`, `paperradar run` and Radar.fetch choose from.
+SOURCES: dict[str, Fetcher] = {"oai": _oai, "api": _api, "rss": _rss, "hf": _hf}
+
+__all__ = [
+    "SOURCES",
+    "FetchError",
+    "FetchOptions",
+    "FetchReport",
+    "Fetcher",
+    "fetch_api",
+    "fetch_hf_daily",
+    "fetch_rss",
+    "harvest_oai",
+    "make_client",
+]

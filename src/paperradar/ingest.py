@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,7 +11,7 @@ from paperradar.models import IngestReport, Paper, Rejected
 from paperradar.sources import Source, open_source
 from paperradar.store import Store, now_iso
 
-BATCH = int(os.environ.get("PAPERRADAR_INGEST_BATCH", "5000"))  # papers per transaction
+BATCH = 5000  # papers per transaction: the default of the ``ingest.batch`` setting
 
 
 def _batches(items: Iterable[Paper | Rejected], size: int) -> Iterator[list[Paper | Rejected]]:
@@ -74,11 +73,13 @@ def ingest_sources(
     store: Store,
     sources: Sequence[tuple[Source, Iterator[Paper | Rejected]]],
     progress: Callable[[int], None] | None = None,
+    *,
+    batch: int = BATCH,
 ) -> IngestReport:
     """Ingest opened sources (see :func:`open_sources`); return the summed counts."""
     total = IngestReport()
     for src, items in sources:
-        report = ingest_items(store, items, source=src.origin, progress=progress)
+        report = ingest_items(store, items, source=src.origin, progress=progress, batch=batch)
         report.files = 1
         total.add(report)
     return total

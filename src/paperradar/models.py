@@ -24,6 +24,19 @@ _ID_PREFIXES = (
 )
 
 
+TITLE_ID_PREFIX = "title:"  # the stored id of a paper without an arXiv id: title: + a hash of title and author
+
+
+def is_arxiv_id(paper_id: str | None) -> bool:
+    """Whether a stored paper id is an arXiv id (as opposed to a ``title:`` id of a record without one)."""
+    return bool(paper_id) and not str(paper_id).startswith(TITLE_ID_PREFIX)
+
+
+def arxiv_url(paper_id: str) -> str:
+    """The arXiv abstract page of an arXiv id."""
+    return f"https://arxiv.org/abs/{paper_id}"
+
+
 def split_arxiv_id(raw: str) -> tuple[str, int | None] | None:
     """Return (id without version, version number or None) for any arXiv id spelling, or None.
 
@@ -138,7 +151,20 @@ class Paper:
     @property
     def key(self) -> str:
         """The identity used for deduplication: the arXiv id, else normalized title + first author."""
-        return self.id or "title:" + hashlib.sha1(dedup_key(self.title, self.authors).encode()).hexdigest()[:16]
+        return self.id or TITLE_ID_PREFIX + hashlib.sha1(dedup_key(self.title, self.authors).encode()).hexdigest()[:16]
+
+    @property
+    def day(self) -> str:
+        """The day a paper belongs to (YYYY-MM-DD): announced, else published, else when it was first stored.
+        The store filters by the same rule (``store.papers.DAY_SQL``)."""
+        return (self.announced or self.published or self.extra.get("first_seen", "") or "")[:10]
+
+    @property
+    def url(self) -> str | None:
+        """Where a reader opens the paper: its arXiv page, else its own first link, else None."""
+        if is_arxiv_id(self.id):
+            return arxiv_url(str(self.id))
+        return next(iter(self.links.values()), None)
 
     @property
     def content_hash(self) -> str:

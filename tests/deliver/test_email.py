@@ -116,7 +116,6 @@ def test_unsubscribe_by_token_stops_delivery(store, smtp_server):
 def test_send_command_mails_a_real_digest(runner, db_path, smtp_server, monkeypatch):
     """`paperradar send` renders each subscriber's digest and delivers it through the SMTP server."""
     from paperradar.cli import app
-    from paperradar.embed import default_embedder
     from paperradar.models import Paper
     from paperradar.store import Store
 
@@ -124,7 +123,6 @@ def test_send_command_mails_a_real_digest(runner, db_path, smtp_server, monkeypa
     monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
     monkeypatch.setenv("PAPERRADAR_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("PAPERRADAR_SMTP_PORT", str(port))
-    default_embedder.cache_clear()
     papers = [
         Paper(
             id=f"2501.0000{i}",
@@ -144,4 +142,3 @@ def test_send_command_mails_a_real_digest(runner, db_path, smtp_server, monkeypa
     assert len(inbox.messages) == 1 and "Efficient KV cache" in inbox.messages[0].get_body(("plain",)).get_content()
     r = runner.invoke(app, ["--db", str(db_path), "send", "--date", "2025-01-02"])
     assert "0 sent" in r.output and len(inbox.messages) == 1
-    default_embedder.cache_clear()

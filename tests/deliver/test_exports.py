@@ -73,4 +73,4 @@ def test_export_cli_round_trips_through_ingest(runner, tmp_path, store, db_path)
     r = runner.invoke(app, ["--db", str(db_path), "export", "2306.12929v1", "--format", "bibtex"])
     assert r.exit_code == 0 and "eprint = 2306.12929" in r.output
     r = runner.invoke(app, ["--db", str(db_path), "export", "9999.99999"])
-    assert r.exit_code == 2 and "not in the database" in r.output
+    assert r.exit_code == 2 and "no paper" in r.output

@@ -20,6 +20,7 @@ from paperradar.index import (
     vector_index,
 )
 from paperradar.index.query import parse
+from paperradar.memo import Caches
 from paperradar.models import Paper
 
 NOW = "2025-03-01T00:00:00+00:00"
@@ -114,11 +115,21 @@ CLEAR = [
 TIED = ["quantization", "title:quantization", "quantization -survey", "4-bit", "kv cache", "diffusion models"]
 
 
+THRESHOLDS = {"fts5": 1_000_000, "tantivy": 0}
+ENGINE = {"threshold": THRESHOLDS["fts5"]}  # the collection size from which tantivy answers, set per test below
+
+
 @pytest.fixture(params=["fts5", "tantivy"])
 def engine_name(request, monkeypatch):
-    """Run a test once per keyword engine, forced by the size threshold setting."""
-    monkeypatch.setenv("PAPERRADAR_INDEX_TANTIVY_THRESHOLD", "1000000" if request.param == "fts5" else "0")
+    """Run a test once per keyword engine, forced by the size threshold (the index.tantivy_threshold setting)."""
+    monkeypatch.setitem(ENGINE, "threshold", THRESHOLDS[request.param])
     return request.param
+
+
+def run_search(store, query, **options):
+    """Hybrid (or keyword) search with the test embedder on the engine the test runs on."""
+    options.setdefault("embedder", HashingEmbedder())
+    return search(store, query, threshold=ENGINE["threshold"], **options)
 
 
 @pytest.fixture
@@ -128,19 +139,18 @@ def filled(store):
 
 
 def keyword_ids(store, query, filters=None, limit=20):
-    return [h.id for h in search(store, query, mode="keyword", limit=limit, filters=filters)]
+    return [h.id for h in run_search(store, query, mode="keyword", limit=limit, filters=filters)]
 
 
-def test_threshold_setting_picks_the_engine(filled, monkeypatch):
-    monkeypatch.setenv("PAPERRADAR_INDEX_TANTIVY_THRESHOLD", "9")
-    assert isinstance(keyword_index(filled), Fts5Index)  # 8 papers
+def test_threshold_setting_picks_the_engine(filled):
+    assert isinstance(keyword_index(filled, threshold=9), Fts5Index)  # 8 papers
     filled.papers.write_batch([paper("2501.00009", "Ninth", "x", "A B", "cs.LG", "2025-03-06")], source="t", now=NOW)
     # a request that may not build the index gets FTS5 until tantivy has been built once
-    assert isinstance(keyword_index(filled, update=False), Fts5Index)
-    engine = keyword_index(filled)
+    assert isinstance(keyword_index(filled, threshold=9, update=False), Fts5Index)
+    engine = keyword_index(filled, threshold=9)
     assert isinstance(engine, TantivyIndex)
     assert engine.sync() == 9
-    assert isinstance(keyword_index(filled, update=False), TantivyIndex)
+    assert isinstance(keyword_index(filled, threshold=9, update=False), TantivyIndex)
     assert keyword_index(filled, threshold=100).name == "fts5"
 
 
@@ -196,43 +206,37 @@ def test_filters_on_either_engine(filled, engine_name):
 
 def test_hybrid_respects_hard_constraints_and_filters_on_either_engine(filled, engine_name):
     emb = HashingEmbedder()
-    hits = search(filled, 'author:"Song Han"', embedder=emb)
+    hits = run_search(filled, 'author:"Song Han"', embedder=emb)
     assert {h.id for h in hits} == {"2501.00002", "2501.00006"}
     assert all(h.vector_rank is not None for h in hits)  # the vector side ranks exactly the admitted papers
-    hits = search(filled, "quantization -survey", embedder=emb, limit=10)
+    hits = run_search(filled, "quantization -survey", embedder=emb, limit=10)
     assert "2501.00005" not in {h.id for h in hits}
-    hits = search(filled, "cache", filters=SearchFilters(categories=["cs.DC"]), embedder=emb)
+    hits = run_search(filled, "cache", filters=SearchFilters(categories=["cs.DC"]), embedder=emb)
     assert [h.id for h in hits] == ["2501.00006"]
 
 
 @pytest.mark.parametrize("bad", ['"unbalanced', "title:", "   ", "-cat:cs.LG x"])
 def test_malformed_queries_are_one_line_errors_on_either_engine(filled, engine_name, bad):
     with pytest.raises(QueryError) as e:
-        search(filled, bad, embedder=HashingEmbedder())
+        run_search(filled, bad, embedder=HashingEmbedder())
     assert "\n" not in str(e.value)
 
 
 @pytest.mark.parametrize("odd", ["AND(", "NEAR(a b)", "a OR", "x:y", 'c++ "a" b*', "') DROP TABLE papers; --", "é ü"])
 def test_query_syntax_is_inert_on_either_engine(filled, engine_name, odd):
-    search(filled, odd, mode="keyword")  # must not raise
+    run_search(filled, odd, mode="keyword")  # must not raise
     assert filled.papers.count() == len(PAPERS)
 
 
 def test_cli_search_with_tantivy(runner, db_path, filled, monkeypatch):
     monkeypatch.setenv("PAPERRADAR_INDEX_TANTIVY_THRESHOLD", "0")
     monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
-    from paperradar.embed import default_embedder
-
-    default_embedder.cache_clear()
-    try:
-        r = runner.invoke(app, ["--db", str(db_path), "search", "speculative decoding draft", "--jsonl"])
-        assert r.exit_code == 0, r.output
-        assert '"2501.00002"' in r.output.splitlines()[0]
-        assert (db_path.parent / f"{db_path.name}.files" / "index" / "keyword-tantivy").is_dir()
-        r = runner.invoke(app, ["--db", str(db_path), "search", 'title:"oops'])
-        assert r.exit_code == 2 and "unbalanced quote" in r.output and "Traceback" not in r.output
-    finally:
-        default_embedder.cache_clear()
+    r = runner.invoke(app, ["--db", str(db_path), "search", "speculative decoding draft", "--jsonl"])
+    assert r.exit_code == 0, r.output
+    assert '"2501.00002"' in r.output.splitlines()[0]
+    assert (db_path.parent / f"{db_path.name}.files" / "index" / "keyword-tantivy").is_dir()
+    r = runner.invoke(app, ["--db", str(db_path), "search", 'title:"oops'])
+    assert r.exit_code == 2 and "unbalanced quote" in r.output and "Traceback" not in r.output
 
 
 def num_docs(engine: TantivyIndex) -> int:
@@ -313,8 +317,7 @@ def test_hnsw_is_extended_with_new_vectors_instead_of_rebuilt(filled, monkeypatc
     v2 = Paper(id="2501.00008", version=2, title="Pruning MLP Neurons", abstract="Neurons, not heads.", authors=["F"])
     filled.papers.write_batch([v2], source="t", now=NOW)
     ensure_embeddings(filled, emb)
-    index_mod._CACHE.clear()
-    grown = vector_index(filled, emb.name)
+    grown = vector_index(filled, emb.name)  # no caches: opened from what was saved
     assert isinstance(grown, HnswIndex)
     # keys are appended: the replaced paper's old key is dropped, no key renumbered (no rebuild)
     assert grown.ids[: len(PAPERS)] == [p.id if p.id != "2501.00008" else "" for p in PAPERS]
@@ -324,8 +327,9 @@ def test_hnsw_is_extended_with_new_vectors_instead_of_rebuilt(filled, monkeypatc
         _ids, vec = filled.embeddings.matrix(emb.name, [pid])
         top = grown.search(vec[0], 1)
         assert top[0][0] == pid and top[0][1] == pytest.approx(1.0, abs=1e-2)
-    index_mod._CACHE.clear()
     assert vector_index(filled, emb.name).ids == grown.ids  # reopened as saved
+    caches = Caches()
+    assert vector_index(filled, emb.name, caches) is vector_index(filled, emb.name, caches)  # reused while unchanged
 
 
 def test_tantivy_agrees_with_fts5_on_real_papers(store, dev_rows):
@@ -382,7 +386,7 @@ def test_vector_side_scores_a_narrow_filter_exactly(store, engine_name):
     store.papers.write_batch([*filler, *PAPERS], source="t", now=NOW)
     for pid in ("2501.00004", "2501.00008"):
         store.feedback.tag(pid, "far", "t")
-    hits = search(store, "kv cache compression", filters=SearchFilters(tag="far"), embedder=HashingEmbedder())
+    hits = run_search(store, "kv cache compression", filters=SearchFilters(tag="far"), embedder=HashingEmbedder())
     assert {h.id for h in hits} == {"2501.00004", "2501.00008"}
     assert all(h.vector_rank is not None for h in hits)
 

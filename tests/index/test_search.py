@@ -141,16 +141,13 @@ def test_fts_syntax_in_queries_is_inert(filled, odd):
 
 def test_cli_jsonl_contract_and_malformed_query(runner, db_path, filled, monkeypatch):
     monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
-    from paperradar.embed import default_embedder
 
-    default_embedder.cache_clear()
     r = runner.invoke(app, ["--db", str(db_path), "search", "speculative decoding draft", "--limit", "2", "--jsonl"])
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in r.output.splitlines()]
     assert len(rows) == 2 and rows[0]["id"] == "2501.00002" and rows[0]["score"] >= rows[1]["score"]
     r = runner.invoke(app, ["--db", str(db_path), "search", '"oops'])
     assert r.exit_code == 2 and "unbalanced quote" in r.output and "Traceback" not in r.output
-    default_embedder.cache_clear()
 
 
 def test_exact_and_hnsw_agree(tmp_path):

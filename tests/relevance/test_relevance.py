@@ -7,7 +7,7 @@ import json
 import pytest
 
 from paperradar.cli import app
-from paperradar.embed import HashingEmbedder, default_embedder
+from paperradar.embed import HashingEmbedder, make_embedder
 from paperradar.models import Paper
 from paperradar.relevance import LexicalModel, ProfileError, fit_lexical, load_profile, parse_profile, score_papers
 from paperradar.relevance.build import pack_seeds
@@ -76,7 +76,7 @@ def dev_papers(dev_rows):
 def test_feedback_ranks_held_out_similar_papers_higher(store, dev_papers):
     """Like a few papers on one theme and dislike a few on another: held-out papers on the liked theme rise."""
     store.papers.write_batch(dev_papers, source="dev", now="t")
-    emb = default_embedder()
+    emb = make_embedder()
     profile = parse_profile('name = "mine"\ndescription = "machine learning research"', "mine.toml")
 
     def theme(p, words):
@@ -108,7 +108,6 @@ def test_feedback_ranks_held_out_similar_papers_higher(store, dev_papers):
 
 def test_cli_score_contract_and_feedback_errors(runner, db_path, store, monkeypatch):
     monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
-    default_embedder.cache_clear()
     store.papers.write_batch(
         [Paper(id=f"2501.0000{i}", title=f"Quantization paper {i}", abstract="4-bit weights.") for i in range(1, 6)],
         source="t",
@@ -126,7 +125,6 @@ def test_cli_score_contract_and_feedback_errors(runner, db_path, store, monkeypa
     assert r.exit_code == 0 and store.feedback.get("efficiency", "2501.00001") == "like"
     r = runner.invoke(app, ["--db", str(db_path), "tag", "2501.00002", "to-read", "bad tag!"])
     assert r.exit_code == 2
-    default_embedder.cache_clear()
 
 
 def _theme(rows: list[dict], words: tuple[str, ...]) -> list[str]:

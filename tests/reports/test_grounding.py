@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from paperradar.embed import HashingEmbedder, default_embedder
+from paperradar.embed import HashingEmbedder
+from paperradar.relevance import load_profile
 from paperradar.render import render
 from paperradar.reports import build_digest, build_report, verify
 from paperradar.sources.jsonl import paper_from_common
@@ -42,14 +43,13 @@ def test_sentence_splitting_survives_abbreviations_decimals_and_math():
     assert headline_claim("It runs up to 2.3× faster and uses 40% less memory.") == "up to 2.3× faster"
 
 
-def test_report_and_digest_cite_only_inputs_and_ground_every_number(store, dev_rows, monkeypatch):
-    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
-    default_embedder.cache_clear()
+def test_report_and_digest_cite_only_inputs_and_ground_every_number(store, dev_rows):
+    profile = load_profile("efficiency")
     rows = [r for r in dev_rows if r.get("listing_date")]
     papers = [paper_from_common(r, "dev") for r in rows[:600]]
     store.papers.write_batch(papers, source="dev", now="t")
     days = sorted({p.announced for p in papers})
-    report = build_report(store, days[0], days[-1], "efficiency", embedder=HashingEmbedder(), history_weeks=1)
+    report = build_report(store, days[0], days[-1], profile, embedder=HashingEmbedder(), history_weeks=1)
     md = render(report, "markdown")
     assert verify(report, md) == []
     assert report.trends and all(t.items for t in report.trends)
@@ -64,8 +64,7 @@ def test_report_and_digest_cite_only_inputs_and_ground_every_number(store, dev_r
     assert "data:image/png;base64," in html and "<script" not in html
     # a digest lists each paper once per reader
     day = max(days, key=lambda d: sum(p.announced == d for p in papers))
-    first = build_digest(store, day, "efficiency", reader="ann", mark=True, embedder=HashingEmbedder())
-    again = build_digest(store, day, "efficiency", reader="ann", mark=True, embedder=HashingEmbedder())
-    other = build_digest(store, day, "efficiency", reader="bob", mark=False, embedder=HashingEmbedder())
+    first = build_digest(store, day, profile, reader="ann", mark=True, embedder=HashingEmbedder())
+    again = build_digest(store, day, profile, reader="ann", mark=True, embedder=HashingEmbedder())
+    other = build_digest(store, day, profile, reader="bob", mark=False, embedder=HashingEmbedder())
     assert first.items and not again.items and len(other.items) == len(first.items)
-    default_embedder.cache_clear()

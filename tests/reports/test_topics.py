@@ -111,10 +111,10 @@ def labelled_dev_papers(shared_data: Path) -> tuple[list[Paper], list[str]]:
 @pytest.mark.slow
 def test_topics_of_the_labelled_dev_papers_match_the_human_topics(labelled_dev_papers):
     """The dev figure of benchmarks/RESULTS.md (NMI 0.714) with some slack for bf16 noise, found without k."""
-    from paperradar.embed import default_embedder, paper_text
+    from paperradar.embed import make_embedder, paper_text
 
     papers, truth = labelled_dev_papers
-    embeddings = default_embedder().embed_batch([paper_text(p.title, p.abstract) for p in papers])
+    embeddings = make_embedder().embed_batch([paper_text(p.title, p.abstract) for p in papers])
     model = build(papers, embeddings)
     assert 4 <= len(model.topics) <= 8
     assert nmi(truth, [model.assignment[p.id or ""] for p in papers]) >= 0.68

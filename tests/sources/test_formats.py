@@ -88,7 +88,10 @@ def test_oai_pmh_both_formats_versions_and_errors(store, fixtures_dir):
     page = parse_response((folder / "mikesaelim_arXivOAIHarvester" / "ListRecordsResponse.xml").read_bytes(), "t")
     assert (page.resumption_token, page.complete_list_size, page.cursor) == ("726959|1001", 58011, 0)
     codes = {}
-    for f in [*list((folder / "mikesaelim_arXivOAIHarvester").glob("Error*.xml")), folder / "mloesch_sickle" / "cannotDisseminateFormat.xml"]:
+    for f in [
+        *list((folder / "mikesaelim_arXivOAIHarvester").glob("Error*.xml")),
+        folder / "mloesch_sickle" / "cannotDisseminateFormat.xml",
+    ]:
         with pytest.raises(OaiError) as e:
             parse_response(f.read_bytes(), f.name)
         codes[f.name] = e.value.code

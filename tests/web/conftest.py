@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from paperradar.embed import default_embedder
 from paperradar.models import Paper
 from paperradar.store import Store
-from paperradar.web import Settings, create_app
+from paperradar import Radar, Settings
+from paperradar.web import create_app
 
 PAPERS = [
     Paper(
@@ -47,18 +47,15 @@ PAPERS = [
 
 
 @pytest.fixture
-def web_db(db_path, monkeypatch):
-    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
-    default_embedder.cache_clear()
+def web_db(db_path):
     with Store(db_path) as s:
         s.papers.write_batch(PAPERS, source="t", now="2025-01-02T00:00:00+00:00")
     yield db_path
-    default_embedder.cache_clear()
 
 
 @pytest.fixture
 def client(web_db):
-    with TestClient(create_app(Settings(db=web_db))) as c:
+    with TestClient(create_app(Radar(web_db, Settings(embedder="hashing")))) as c:
         yield c
 
 
@@ -66,5 +63,5 @@ def client(web_db):
 def multi_client(web_db):
     with Store(web_db) as s:
         s.accounts.add_user("alice", "correct horse", "t")
-    with TestClient(create_app(Settings(db=web_db, multi_user=True))) as c:
+    with TestClient(create_app(Radar(web_db, Settings(embedder="hashing")), multi_user=True)) as c:
         yield c

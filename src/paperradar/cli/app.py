@@ -11,8 +11,11 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from paperradar.store import Store, StoreError
+from paperradar.config import ConfigError, Settings
+from paperradar.radar import Radar
+from paperradar.store import StoreError
 
 app = typer.Typer(
     name="paperradar",
@@ -25,6 +28,9 @@ console = Console()
 err = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+InterestOpt = Annotated[
+    str | None, typer.Option("--interest", "-i", help="Interest profile (default: the `interest` setting).")
+]
 
 
 class State:
@@ -50,24 +56,39 @@ def main_options(
     ctx.obj = State(db)
 
 
+def plain(text: object) -> Text:
+    """Data (a title, an id, a path) as rich text that is shown as it is: brackets are never markup."""
+    return Text(str(text))
+
+
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code`` (2 bad input, 1 failure)."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "red"), " ", str(message)), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-@contextmanager
-def open_store(ctx: typer.Context) -> Iterator[Store]:
-    """Open the database named by ``--db`` (or the default), turning store errors into one-line exits."""
-    db = ctx.obj.db if ctx.obj else None
+def settings() -> Settings:
+    """The resolved settings (config file, environment), or a one-line exit 2 when they cannot be read."""
     try:
-        store = Store(db)
+        return Settings.load()
+    except ConfigError as e:
+        fail(str(e), EXIT_BAD_INPUT)
+
+
+@contextmanager
+def open_radar(ctx: typer.Context) -> Iterator[Radar]:
+    """The application object on the database named by ``--db`` (else the ``db`` setting, else the default);
+    store errors become one-line exits."""
+    db = ctx.obj.db if ctx.obj else None
+    radar = Radar(db, settings())
+    try:
+        radar.store  # open (and migrate) now, so a bad database fails here with its message  # noqa: B018
     except StoreError as e:
         fail(str(e))
     try:
-        yield store
+        yield radar
     finally:
-        store.close()
+        radar.close()
 
 
 def progress(transient: bool = True) -> Progress:

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
-from paperradar.llm import from_settings as llm_from_settings
+from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, InterestOpt, app, console, fail, open_radar
+from paperradar.radar import ReportError
 from paperradar.relevance import ProfileError
 from paperradar.render import FORMATS, render
-from paperradar.reports import build_digest, build_report, verify, week_range
+from paperradar.reports import week_range
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -28,7 +28,7 @@ def _write(text: str, output: Path | None) -> None:
 def digest(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--date", help="The day (YYYY-MM-DD; default today).")] = None,
-    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile.")] = "efficiency",
+    interest: InterestOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "markdown",
     reader: Annotated[str, typer.Option("--reader", help="Whose seen-set to use and update.")] = "default",
     no_mark: Annotated[bool, typer.Option("--no-mark", help="Preview: do not record the papers as shown.")] = False,
@@ -44,9 +44,9 @@ def digest(
         date.fromisoformat(day)
     except ValueError:
         fail(f"--date must be YYYY-MM-DD, not {day!r}", EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
         try:
-            d = build_digest(store, day, interest, reader=reader, mark=not no_mark, llm=llm_from_settings(store))
+            d = radar.digest(day, interest, reader=reader, mark=not no_mark)
         except ProfileError as e:
             fail(str(e), EXIT_BAD_INPUT)
     _write(render(d, fmt), output)
@@ -58,7 +58,7 @@ def report(
     week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2025-W20.")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="Start date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
-    interest: Annotated[str, typer.Option("--interest", "-i", help="Interest profile.")] = "efficiency",
+    interest: InterestOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, html or json.")] = "markdown",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
@@ -76,14 +76,11 @@ def report(
         date.fromisoformat(date_to or "")
     except ValueError as e:
         fail(str(e), EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
         try:
-            r = build_report(
-                store, date_from or "", date_to or "", interest, period=week or "", llm=llm_from_settings(store)
-            )
+            r = radar.report(date_from or "", date_to or "", interest, period=week or "")
         except ProfileError as e:
             fail(str(e), EXIT_BAD_INPUT)
-    problems = verify(r, render(r, "markdown"))
-    if problems:
-        fail("the report failed its grounding check: " + "; ".join(problems[:3]))
+        except ReportError as e:
+            fail(str(e), EXIT_FAILURE)
     _write(render(r, fmt), output)

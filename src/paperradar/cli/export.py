@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar
 from paperradar.deliver.exports import EXPORTERS
-from paperradar.models import normalize_arxiv_id
+from paperradar.radar import RadarError
 
 
 @app.command()
@@ -27,18 +27,18 @@ def export(
     """Export papers for a reference manager (BibTeX, RIS) or for analysis (CSV, JSON Lines)."""
     if fmt not in EXPORTERS:
         fail(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}", EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
         if ids:
-            wanted = [normalize_arxiv_id(i) or i for i in ids]
-            unknown = [i for i in wanted if store.papers.status(i) is None]
-            if unknown:
-                fail(f"not in the database: {', '.join(unknown)}", EXIT_BAD_INPUT)
-            papers = list(store.papers.iter(wanted))
+            try:
+                wanted = [radar.paper_id(i) for i in ids]
+            except RadarError as e:
+                fail(str(e), EXIT_BAD_INPUT)
+            papers = list(radar.store.papers.iter(wanted))
         else:
-            papers = list(store.papers.select(date_from=date_from, date_to=date_to, categories=category or []))
-        text = EXPORTERS[fmt](papers)
+            papers = list(radar.store.papers.select(date_from=date_from, date_to=date_to, categories=category or []))
+        text = radar.export(fmt, papers)
     if output:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {len(papers)} papers to {output}", highlight=False)
+        console.print(f"wrote {len(papers)} papers to {output}", highlight=False, markup=False)
     else:
         print(text, end="")

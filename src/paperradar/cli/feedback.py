@@ -9,39 +9,40 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
-from paperradar.models import normalize_arxiv_id
-from paperradar.relevance import ProfileError, list_profiles, load_profile, profile_text, save_profile
-from paperradar.store import Store, now_iso
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar
+from paperradar.radar import Radar, RadarError
+from paperradar.relevance import ProfileError, load_profile, profile_text, save_profile
+from paperradar.store import now_iso
 
-InterestOpt = Annotated[str, typer.Option("--interest", "-i", help="The profile this feedback teaches.")]
-
-
-def _known(store: Store, raw: str) -> str:
-    pid = normalize_arxiv_id(raw) or raw
-    if store.papers.status(pid) is None:
-        fail(f"no paper {raw!r} in the database (ingest or fetch it first)", EXIT_BAD_INPUT)
-    return pid
+InterestOpt = Annotated[
+    str | None, typer.Option("--interest", "-i", help="The profile this feedback teaches (default: the setting).")
+]
 
 
-def _feedback(ctx: typer.Context, ids: list[str], interest: str, value: str | None) -> None:
+def _known(radar: Radar, raw: str) -> str:
     try:
-        load_profile(interest)
-    except ProfileError as e:
+        return radar.paper_id(raw)
+    except RadarError as e:
         fail(str(e), EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
-        pids = [_known(store, i) for i in ids]
-        for pid in pids:
-            store.feedback.set(interest, pid, value, now_iso())
+
+
+def _feedback(ctx: typer.Context, ids: list[str], interest: str | None, value: str | None) -> None:
+    with open_radar(ctx) as radar:
+        try:
+            pids = [radar.paper_id(i) for i in ids]  # every id checked before any is written
+            done = [radar.feedback(pid, value, interest=interest) for pid in pids]
+        except RadarError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        name = radar.interest(interest)
     verb = {"like": "liked", "dislike": "disliked", None: "cleared feedback on"}[value]
-    console.print(f"{verb} {len(pids)} paper(s) for '{interest}'", highlight=False)
+    console.print(f"{verb} {len(done)} paper(s) for '{name}'", highlight=False, markup=False)
 
 
 @app.command()
 def like(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
-    interest: InterestOpt = "efficiency",
+    interest: InterestOpt = None,
 ) -> None:
     """Mark papers as relevant to an interest; the profile learns from it."""
     _feedback(ctx, ids, interest, "like")
@@ -51,7 +52,7 @@ def like(
 def dislike(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
-    interest: InterestOpt = "efficiency",
+    interest: InterestOpt = None,
 ) -> None:
     """Mark papers as not relevant to an interest; similar papers rank lower."""
     _feedback(ctx, ids, interest, "dislike")
@@ -61,7 +62,7 @@ def dislike(
 def unlike(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(help="arXiv ids.")],
-    interest: InterestOpt = "efficiency",
+    interest: InterestOpt = None,
 ) -> None:
     """Remove a like or dislike."""
     _feedback(ctx, ids, interest, None)
@@ -80,11 +81,11 @@ def tag(
     bad = [t for t in tags if not _TAG.match(t)]
     if bad:
         fail(f"invalid tag {bad[0]!r}: use 1-40 letters, digits, '-', '_' or '.'", EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
-        pid = _known(store, paper)
+    with open_radar(ctx) as radar:
+        pid = _known(radar, paper)
         for t in tags:
-            store.feedback.tag(pid, t, now_iso())
-        console.print(f"{pid}: {', '.join(store.feedback.tags(pid))}", highlight=False)
+            radar.store.feedback.tag(pid, t, now_iso())
+        console.print(f"{pid}: {', '.join(radar.store.feedback.tags(pid))}", highlight=False, markup=False)
 
 
 @app.command()
@@ -94,11 +95,12 @@ def untag(
     tags: Annotated[list[str], typer.Argument(help="Tags to remove.")],
 ) -> None:
     """Remove tags from a paper."""
-    with open_store(ctx) as store:
-        pid = _known(store, paper)
+    with open_radar(ctx) as radar:
+        pid = _known(radar, paper)
         for t in tags:
-            store.feedback.untag(pid, t)
-        console.print(f"{pid}: {', '.join(store.feedback.tags(pid)) or '(no tags)'}", highlight=False)
+            radar.store.feedback.untag(pid, t)
+        tagged = ", ".join(radar.store.feedback.tags(pid)) or "(no tags)"
+        console.print(f"{pid}: {tagged}", highlight=False, markup=False)
 
 
 @app.command()
@@ -115,15 +117,15 @@ def profiles(
         if add:
             prof = load_profile(str(add))
             path = save_profile(prof.name, add.read_text(encoding="utf-8"))
-            console.print(f"saved profile {prof.name} to {path}", highlight=False)
+            console.print(f"saved profile {prof.name} to {path}", highlight=False, markup=False)
             return
     except (ProfileError, OSError) as e:
         fail(str(e), EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
         table = Table("profile", "description", "likes", "dislikes", "threshold")
-        for name in list_profiles():
-            p = load_profile(name)
-            fb = store.feedback.of_profile(name)
+        for name in radar.profiles():
+            p = radar.profile(name)
+            fb = radar.feedback_of(name)
             table.add_row(
                 name,
                 p.description,

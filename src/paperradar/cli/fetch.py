@@ -6,24 +6,17 @@ from typing import Annotated
 
 import typer
 
-from paperradar import config
-from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_store
-from paperradar.fetch import FetchReport, fetch_api, fetch_hf_daily, fetch_rss, harvest_oai, make_client
+from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_radar
+from paperradar.fetch import SOURCES, FetchReport
 from paperradar.sources import SourceError
 from paperradar.sources.http import FetchError
-
-SOURCES = ("oai", "api", "rss", "hf")
-
-
-def _categories(given: list[str] | None) -> list[str]:
-    return given or [c.strip() for c in str(config.get("fetch.categories")).split(",") if c.strip()]
 
 
 def print_report(report: FetchReport) -> None:
     """One summary line (and notes) for a fetch."""
     r = report.ingest
     for note in report.notes:
-        console.print(note, style="dim", highlight=False)
+        console.print(note, style="dim", highlight=False, markup=False)
     if r.changed == 0 and not r.quarantined:
         console.print(f"nothing new ({report.requests} request(s), {r.unchanged} already known)", highlight=False)
         return
@@ -39,7 +32,10 @@ def print_report(report: FetchReport) -> None:
 def fetch(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="oai (OAI-PMH harvest), api (arXiv API search), rss, or hf.")],
-    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv category (repeatable).")] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="arXiv category (repeatable; default: fetch.categories)."),
+    ] = None,
     set_spec: Annotated[
         str | None, typer.Option("--set", help="OAI-PMH set, e.g. cs (default: fetch.oai_set).")
     ] = None,
@@ -54,39 +50,20 @@ def fetch(
     announcements; or Hugging Face daily papers. arXiv is asked at most once every 3 seconds, with retries."""
     if source not in SOURCES:
         fail(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}", EXIT_BAD_INPUT)
-    settings = config.load()
-    client = make_client(float(settings["fetch.arxiv_interval"]), settings["fetch.contact"])
-    urls = {"base_url": base_url} if base_url else {}
-    with open_store(ctx) as store, client:
-
-        def progress(msg: str) -> None:
-            err.print(msg, style="dim", highlight=False)
-
+    with open_radar(ctx) as radar:
         try:
-            if source == "oai":
-                report = harvest_oai(
-                    store,
-                    client,
-                    set_spec=set_spec or settings["fetch.oai_set"],
-                    from_date=date_from,
-                    until=until,
-                    progress=progress,
-                    **urls,
-                )
-            elif source == "api":
-                report = fetch_api(
-                    store,
-                    client,
-                    query=query,
-                    categories=category or [],
-                    max_results=max_results,
-                    progress=progress,
-                    **urls,
-                )
-            elif source == "rss":
-                report = fetch_rss(store, client, categories=_categories(category), progress=progress, **urls)
-            else:
-                report = fetch_hf_daily(store, client, day=day, progress=progress, **urls)
+            report = radar.fetch(
+                source,
+                categories=category,
+                base_url=base_url,
+                progress=lambda msg: err.print(msg, style="dim", highlight=False, markup=False),
+                set_spec=set_spec,
+                from_date=date_from,
+                until=until,
+                query=query,
+                max_results=max_results,
+                day=day,
+            )
         except FetchError as e:
             fail(str(e), EXIT_FAILURE)
         except (SourceError, ValueError) as e:

@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
-from paperradar.index import keyword_index
-from paperradar.ingest import ingest_sources, open_sources
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, progress
 from paperradar.sources import SourceError, registered
 
 
@@ -29,21 +27,16 @@ def ingest(
     """
     if fmt and fmt not in {c.name for c in registered()}:
         fail(f"unknown format {fmt!r}; choose one of: {', '.join(c.name for c in registered())}", EXIT_BAD_INPUT)
-    with open_store(ctx) as store:
-        try:
-            sources = open_sources(files, fmt)
-        except SourceError as e:
-            fail(str(e), EXIT_BAD_INPUT)
+    with open_radar(ctx) as radar:
         with progress() as bar:
             task = bar.add_task("ingesting", total=None)
             try:
-                report = ingest_sources(store, sources, progress=lambda n: bar.advance(task, n))
+                report = radar.ingest(files, fmt, progress=lambda n: bar.advance(task, n))
             except SourceError as e:
                 fail(str(e), EXIT_BAD_INPUT)
-            engine = keyword_index(store)
-            if index and (pending := engine.pending()):
-                task = bar.add_task("keyword index", total=pending)
-                engine.sync(progress=lambda done, total: bar.update(task, completed=done, total=total))
+            if index:
+                task = bar.add_task("keyword index", total=None)
+                radar.sync_index(progress=lambda done, total: bar.update(task, completed=done, total=total))
         console.print(
             f"{report.files} file(s): [green]{report.new} new[/green], "
             f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "

@@ -8,10 +8,10 @@ import orjson
 import typer
 from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain, progress
 from paperradar.embed import EmbedderError
-from paperradar.index import MODES, QueryError, SearchFilters, more_like_this, search
-from paperradar.models import normalize_arxiv_id
+from paperradar.index import MODES, QueryError, SearchFilters
+from paperradar.radar import RadarError
 
 
 def filters_from(
@@ -41,21 +41,20 @@ def search_cmd(
     if not query and not like:
         fail('give a query (e.g. paperradar search "KV cache compression") or --like ARXIV_ID', EXIT_BAD_INPUT)
     filters = filters_from(date_from, date_to, category, tag, topic)
-    with open_store(ctx) as store, progress() as bar:
+    with open_radar(ctx) as radar, progress() as bar:
         task = bar.add_task("embedding new papers", total=None)
         try:
             if like:
-                hits = more_like_this(store, normalize_arxiv_id(like) or like, limit=limit, filters=filters)
+                hits = radar.more_like_this(like, limit=limit, filters=filters)
             else:
-                hits = search(
-                    store,
+                hits = radar.search(
                     query or "",
                     limit=limit,
                     filters=filters,
                     mode=mode,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
-        except QueryError as e:
+        except (QueryError, RadarError) as e:
             fail(str(e), EXIT_BAD_INPUT)
         except EmbedderError as e:
             fail(str(e))
@@ -66,7 +65,7 @@ def search_cmd(
     if not hits:
         console.print("no results", style="dim")
         return
-    table = Table("#", "id", "title", "score", "why", title=f"search: {query or 'like ' + str(like)}")
+    table = Table("#", "id", "title", "score", "why", title=plain(f"search: {query or 'like ' + str(like)}"))
     for n, h in enumerate(hits, 1):
         why = ", ".join(
             x
@@ -76,5 +75,5 @@ def search_cmd(
             )
             if x
         )
-        table.add_row(str(n), h.id, h.title, f"{h.score:.3f}", why)
+        table.add_row(str(n), plain(h.id), plain(h.title), f"{h.score:.3f}", why)
     console.print(table)

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from paperradar import config
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_store
-from paperradar.store import default_db_path, now_iso
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_radar
+from paperradar.config import SETTINGS
+from paperradar.relevance import ProfileError
+from paperradar.store import now_iso
 
 users_app = typer.Typer(help="Manage web users (multi-user mode).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -26,30 +27,41 @@ def serve(
         bool, typer.Option("--multi-user", help="Require log-in; per-user profiles and seen-sets.")
     ] = False,
     interest: Annotated[
-        str, typer.Option("--interest", help="Default interest shown on the front page.")
-    ] = "efficiency",
+        str | None,
+        typer.Option("--interest", help="Default interest shown on the front page (default: the `interest` setting)."),
+    ] = None,
 ) -> None:
     """Run the web app: today's digest, past days, weekly reports, search, papers, feedback, profiles, API."""
     import uvicorn
 
-    from paperradar.web import Settings, create_app
+    from paperradar.web import create_app
     from paperradar.web.app import embed_backlog
 
-    db = ctx.obj.db or default_db_path()
     if host not in ("127.0.0.1", "localhost", "::1") and not multi_user:
         err.print(
             "warning: single-user mode on a non-loopback address lets anyone on the network use it; "
             "consider --multi-user",
             style="yellow",
         )
-    base = config.get("web.base_url")
-    if base == config.SETTINGS["web.base_url"].default:
-        base = f"http://{host}:{port}"
-    application = create_app(Settings(db=db, multi_user=multi_user, interest=interest, base_url=base))
-    embed_backlog(db)
+    with open_radar(ctx) as probe:
+        changes: dict[str, object] = {"interest": interest} if interest else {}
+        if probe.settings["web.base_url"] == SETTINGS["web.base_url"].default:
+            changes["web.base_url"] = f"http://{host}:{port}"
+        settings = probe.settings.replace(**changes)
+        db = probe.db_path
+        try:
+            probe.profile(settings.interest)
+        except ProfileError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+    from paperradar.radar import Radar
+
+    radar = Radar(db, settings)
+    application = create_app(radar, multi_user=multi_user)
+    embed_backlog(radar)
     console.print(
         f"paperradar on http://{host}:{port}/ (database {db}; {'multi-user' if multi_user else 'single-user'} mode)",
         highlight=False,
+        markup=False,
     )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -62,9 +74,9 @@ def users_add(
 ) -> None:
     """Create a web user for multi-user mode."""
     pw = password if password is not None else getpass.getpass(f"password for {name}: ")
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
         try:
-            store.accounts.add_user(name, pw, now_iso())
+            radar.store.accounts.add_user(name, pw, now_iso())
         except ValueError as e:
             fail(str(e), EXIT_BAD_INPUT)
     console.print(f"created user {name}")
@@ -73,8 +85,8 @@ def users_add(
 @users_app.command("list")
 def users_list(ctx: typer.Context) -> None:
     """List web users."""
-    with open_store(ctx) as store:
-        for u in store.accounts.users():
+    with open_radar(ctx) as radar:
+        for u in radar.store.accounts.users():
             console.print(u.name, highlight=False)
 
 
@@ -85,7 +97,8 @@ def token(
     label: Annotated[str, typer.Option("--label", help="A note to recognise the token by.")] = "",
 ) -> None:
     """Create an API token for writes through /api (printed once; only its hash is stored)."""
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
+        store = radar.store
         if user == "local":
             u = store.accounts.local_user(now_iso())
         else:

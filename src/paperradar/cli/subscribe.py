@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain
+from paperradar.relevance import ProfileError
 from paperradar.store import now_iso
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -18,7 +19,9 @@ _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 def subscribe(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="The subscriber's e-mail address.")],
-    interest: Annotated[str, typer.Option("--interest", help="Interest profile of the digest.")] = "efficiency",
+    interest: Annotated[
+        str | None, typer.Option("--interest", help="Interest profile of the digest (default: the setting).")
+    ] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Send the daily digest (default).")] = False,
     weekly: Annotated[bool, typer.Option("--weekly", help="Send the weekly report.")] = False,
     reader: Annotated[
@@ -31,9 +34,13 @@ def subscribe(
     if daily and weekly:
         fail("choose one of --daily and --weekly (subscribe twice for both)", EXIT_BAD_INPUT)
     frequency = "weekly" if weekly else "daily"
-    with open_store(ctx) as store:
-        sub = store.delivery.subscribe(email, interest, frequency, now_iso(), reader=reader)
-    console.print(f"subscribed {sub.email} to the {frequency} '{interest}' digest", highlight=False)
+    with open_radar(ctx) as radar:
+        try:
+            name = radar.profile(interest).name
+        except ProfileError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        sub = radar.store.delivery.subscribe(email, name, frequency, now_iso(), reader=reader)
+    console.print(f"subscribed {sub.email} to the {frequency} '{name}' digest", highlight=False, markup=False)
 
 
 @app.command()
@@ -42,8 +49,8 @@ def unsubscribe(
     email_or_token: Annotated[str, typer.Argument(help="An address (all its subscriptions) or an unsubscribe token.")],
 ) -> None:
     """Stop sending digests to an address (or to the subscription with this token)."""
-    with open_store(ctx) as store:
-        n = store.delivery.unsubscribe(email_or_token)
+    with open_radar(ctx) as radar:
+        n = radar.store.delivery.unsubscribe(email_or_token)
     if not n:
         fail(f"no active subscription for {email_or_token!r}", EXIT_BAD_INPUT)
     console.print(f"unsubscribed {n} subscription(s)")
@@ -52,8 +59,8 @@ def unsubscribe(
 @app.command()
 def subscriptions(ctx: typer.Context) -> None:
     """List active e-mail subscriptions."""
-    with open_store(ctx) as store:
+    with open_radar(ctx) as radar:
         table = Table("email", "interest", "frequency", "reader")
-        for s in store.delivery.all():
-            table.add_row(s.email, s.interest, s.frequency, s.reader)
+        for s in radar.store.delivery.all():
+            table.add_row(plain(s.email), plain(s.interest), s.frequency, plain(s.reader))
         console.print(table)

@@ -8,8 +8,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from paperradar.cli.app import app, console, open_store, progress
-from paperradar.topics import assign_topics
+from paperradar.cli.app import app, console, open_radar, plain, progress
 
 
 @app.command()
@@ -20,10 +19,10 @@ def topics(
     jsonl: Annotated[bool, typer.Option("--jsonl", help='One {"id", "topic", "label"} object per paper.')] = False,
 ) -> None:
     """Group the period's papers (all papers without dates) into named topics."""
-    with open_store(ctx) as store, progress() as bar:
+    with open_radar(ctx) as radar, progress() as bar:
         task = bar.add_task("embedding new papers", total=None)
-        model = assign_topics(
-            store, date_from, date_to, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        model = radar.topics(
+            date_from, date_to, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
     if jsonl:
         for pid, tid in model.assignment.items():
@@ -31,7 +30,7 @@ def topics(
         return
     table = Table("topic", "papers", "label", "keyphrases", title=f"{len(model.topics)} topics")
     for t in model.topics:
-        table.add_row(t.id, str(len(t.paper_ids)), t.label, ", ".join(t.keyphrases))
+        table.add_row(t.id, str(len(t.paper_ids)), plain(t.label), plain(", ".join(t.keyphrases)))
     other = sum(1 for v in model.assignment.values() if v == "other")
     if other:
         table.add_row("other", str(other), "Other", "")

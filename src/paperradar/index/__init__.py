@@ -8,10 +8,18 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from paperradar.embed import Embedder, default_embedder, ensure_embeddings
-from paperradar.index.keyword import Fts5Index, KeywordIndex, TantivyIndex, keyword_index, sync_keyword_index
+from paperradar.embed import Embedder, ensure_embeddings
+from paperradar.index.keyword import (
+    TANTIVY_THRESHOLD,
+    Fts5Index,
+    KeywordIndex,
+    TantivyIndex,
+    keyword_index,
+    sync_keyword_index,
+)
 from paperradar.index.query import Query, QueryError, parse
 from paperradar.index.vectors import HNSW_THRESHOLD, ExactIndex, HnswIndex, VectorIndex
+from paperradar.memo import Caches
 from paperradar.models import normalize_title
 from paperradar.store import SearchFilters, Store
 
@@ -48,18 +56,26 @@ class SearchHit:
         }
 
 
-_CACHE: dict[tuple[str, str], tuple[str, VectorIndex]] = {}
-
-
-def vector_index(store: Store, model: str) -> VectorIndex:
+def vector_index(store: Store, model: str, caches: Caches | None = None) -> VectorIndex:
     """The vector index of ``model``'s stored embeddings: exact below HNSW_THRESHOLD papers, else HNSW saved
     beside the database and memory-mapped; when vectors were added or replaced since it was saved, the saved
-    graph is extended with just those (a full rebuild only when the counts do not add up, e.g. after deletions)."""
-    sig = store.embeddings.signature(model)
-    key = (str(store.path), model)
-    hit = _CACHE.get(key)
-    if hit and hit[0] == sig:
-        return hit[1]
+    graph is extended with just those (a full rebuild only when the counts do not add up, e.g. after deletions).
+    With ``caches`` an opened index is reused while the stored vectors are unchanged."""
+    if caches is None:
+        return _open_vector_index(store, model, store.embeddings.signature(model))
+    memo = caches.vector_indexes
+    with memo.lock:  # one thread builds or extends an index; the others wait and reuse it
+        sig = store.embeddings.signature(model)
+        key = (str(store.path), model)
+        hit = memo.get(key)
+        if hit and hit[0] == sig:
+            return hit[1]
+        index = _open_vector_index(store, model, sig)
+        memo.put(key, (sig, index))
+        return index
+
+
+def _open_vector_index(store: Store, model: str, sig: str) -> VectorIndex:
     stem = store.files_dir("index") / model.replace("/", "_")
     meta_path, ids_path, hnsw_path = stem.with_suffix(".meta"), stem.with_suffix(".ids"), stem.with_suffix(".usearch")
     index: VectorIndex | None = None
@@ -87,14 +103,7 @@ def vector_index(store: Store, model: str) -> VectorIndex:
             index = ExactIndex(ids, matrix)
     if isinstance(index, HnswIndex):
         meta_path.write_bytes(orjson.dumps({"format": 2, "sig": sig, "newest": store.embeddings.newest(model)}))
-    _CACHE[key] = (sig, index)
     return index
-
-
-def _prepare(store: Store, embedder: Embedder | None, progress: Callable[[int, int], None] | None) -> Embedder:
-    embedder = embedder or default_embedder()
-    ensure_embeddings(store, embedder, progress=progress)
-    return embedder
 
 
 def _keyword(engine: KeywordIndex, q: Query, limit: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
@@ -108,10 +117,11 @@ def _vector(
     q: Query,
     limit: int,
     filters: SearchFilters | None,
+    caches: Caches | None = None,
 ) -> list[tuple[str, float]]:
     """The ``limit`` papers nearest to the query's meaning among those the filters and the query's hard
     constraints (fields, phrases, exclusions) admit."""
-    index = vector_index(store, embedder.name)
+    index = vector_index(store, embedder.name, caches)
     qv = embedder.embed(q.semantic_text)
     hard = bool(q.excluded or q.fields or q.phrases)
     if not hard and (filters is None or not filters.active()):
@@ -184,15 +194,18 @@ def search(
     *,
     limit: int = 20,
     filters: SearchFilters | None = None,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     mode: str = "hybrid",
     progress: Callable[[int, int], None] | None = None,
     update: bool = True,
+    caches: Caches | None = None,
+    threshold: int = TANTIVY_THRESHOLD,
 ) -> list[SearchHit]:
     """Search stored papers; raise QueryError (one line) for a malformed query.
 
     With ``update`` (the CLI) papers not yet indexed or embedded are processed first; the web app passes False
-    so a request never carries an ingest's backlog, and searches what is indexed so far.
+    so a request never carries an ingest's backlog, and searches what is indexed so far. ``threshold`` is the
+    collection size from which tantivy answers keyword queries (the ``index.tantivy_threshold`` setting).
     """
     if mode not in MODES:
         raise QueryError(f"unknown search mode {mode!r}; choose one of: {', '.join(MODES)}")
@@ -203,14 +216,15 @@ def search(
     depth = max(limit * 3, 100)
     keyword: list[tuple[str, float]] = []
     vector: list[tuple[str, float]] = []
-    engine = keyword_index(store, update=update)
+    engine = keyword_index(store, threshold=threshold, update=update)
     if update:
         engine.sync()
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
     if mode in ("hybrid", "vector"):
-        embedder = _prepare(store, embedder, progress) if update else (embedder or default_embedder())
-        vector = _vector(store, engine, embedder, q, depth, filters)
+        if update:
+            ensure_embeddings(store, embedder, progress=progress)
+        vector = _vector(store, engine, embedder, q, depth, filters, caches)
     fused = fuse(keyword, vector, keyword_weight=KEYWORD_WEIGHT)
     titles = store.search.titles([h.id for h in fused[: limit + 10]])
     wanted = normalize_title(q.text)
@@ -228,14 +242,18 @@ def more_like_this(
     *,
     limit: int = 10,
     filters: SearchFilters | None = None,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
+    caches: Caches | None = None,
+    update: bool = True,
 ) -> list[SearchHit]:
-    """Papers nearest to ``paper_id`` by embedding (the paper itself excluded)."""
+    """Papers nearest to ``paper_id`` by embedding (the paper itself excluded). With ``update`` papers not yet
+    embedded are embedded first; without it (a web request) only the paper itself, and the rest of the
+    collection is searched as far as it is embedded."""
     if store.papers.status(paper_id) is None:
         raise QueryError(f"no paper {paper_id!r} in the database")
-    embedder = _prepare(store, embedder, None)
+    ensure_embeddings(store, embedder, None if update else [paper_id])
     _ids, vecs = store.embeddings.matrix(embedder.name, [paper_id])
-    candidates = vector_index(store, embedder.name).search(vecs[0], limit * 5 + 1)
+    candidates = vector_index(store, embedder.name, caches).search(vecs[0], limit * 5 + 1)
     active = filters is not None and filters.active()
     allowed = store.search.filter_ids([i for i, _ in candidates], filters) if active else None
     hits = [(i, s) for i, s in candidates if i != paper_id and (allowed is None or i in allowed)][:limit]

@@ -457,20 +457,19 @@ class TantivyIndex(KeywordIndex):
         return [(ids[pk], float(score)) for (score, _a), pk in zip(hits, pks, strict=True) if pk in ids]
 
 
-def keyword_index(store: Store, *, threshold: int | None = None, update: bool = True) -> KeywordIndex:
-    """The keyword index for ``store``: FTS5 below ``threshold`` papers (default: the ``index.tantivy_threshold``
+TANTIVY_THRESHOLD = 20_000  # the default of the ``index.tantivy_threshold`` setting
+
+
+def keyword_index(store: Store, *, threshold: int = TANTIVY_THRESHOLD, update: bool = True) -> KeywordIndex:
+    """The keyword index for ``store``: FTS5 below ``threshold`` papers (the ``index.tantivy_threshold``
     setting), else tantivy. Without ``update`` a tantivy index that was never built is not built now: FTS5 answers
     (a request must not carry a whole build), as far as it is synced."""
-    if threshold is None:
-        from paperradar import config
-
-        threshold = int(config.get("index.tantivy_threshold"))
     if store.search.max_pk() < threshold:
         return Fts5Index(store)
     engine = TantivyIndex(store)
     return engine if update or engine.ready else Fts5Index(store)
 
 
-def sync_keyword_index(store: Store, progress: Progress | None = None) -> int:
+def sync_keyword_index(store: Store, progress: Progress | None = None, *, threshold: int = TANTIVY_THRESHOLD) -> int:
     """Bring the keyword index the collection's size calls for up to date; return how many papers it (re)indexed."""
-    return keyword_index(store).sync(progress)
+    return keyword_index(store, threshold=threshold).sync(progress)

@@ -33,16 +33,6 @@ class LLMConfig:
     max_tokens_per_run: int = 200_000
     timeout: float = 60.0
 
-    @classmethod
-    def from_settings(cls) -> LLMConfig | None:
-        """From the ``llm.*`` settings; None when no URL is configured (offline)."""
-        from paperradar import config
-
-        c = config.load()
-        if not c["llm.url"] or not c["llm.model"]:
-            return None
-        return cls(c["llm.url"], c["llm.model"], c["llm.key"], int(c["llm.max_tokens_per_run"]))
-
 
 @dataclass
 class LLM:
@@ -155,10 +145,4 @@ class LLM:
         return str(obj["text"])
 
 
-def from_settings(store: Store) -> LLM | None:
-    """The configured LLM, or None (offline)."""
-    cfg = LLMConfig.from_settings()
-    return LLM(cfg, store) if cfg else None
-
-
-__all__ = ["LLM", "LLMConfig", "from_settings"]
+__all__ = ["LLM", "LLMConfig"]

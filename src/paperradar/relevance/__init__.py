@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from paperradar.embed import Embedder, default_embedder, ensure_embeddings
+from paperradar.embed import Embedder, ensure_embeddings
+from paperradar.memo import Caches
 from paperradar.relevance.lexical import LexicalModel, fit_lexical
 from paperradar.relevance.profiles import (
     Profile,
@@ -28,8 +29,11 @@ def feedback_key(profile: str, reader: str | None = None) -> str:
     return f"{reader}:{profile}" if reader else profile
 
 
-def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: str | None = None) -> ProfileScorer:
-    """The default scorer for ``profile`` with its seeds and the reader's feedback loaded."""
+def build_scorer(
+    store: Store, profile: Profile, embedder: Embedder, *, reader: str | None = None, caches: Caches | None = None
+) -> ProfileScorer:
+    """The default scorer for ``profile`` with its seeds and the reader's feedback loaded (fitted models are
+    reused through ``caches`` while their training data is unchanged)."""
     prototypes = embedder.embed_batch(profile.prototypes) if profile.prototypes else np.zeros((0, embedder.dim))
     seeds = None
     seed_ids_in_db: list[str] = []
@@ -51,17 +55,26 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
         for i, v in zip(got, vecs, strict=True):
             target[i] = (v, titles.get(i, ""))
     lexical = [profile.lexical] if profile.lexical is not None else []
-    own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes))
+    own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes), caches)
     if own is not None:
         lexical.append(own)
-    return ProfileScorer(profile, prototypes, seeds=seeds, likes=likes, dislikes=dislikes, lexical=lexical)
+    return ProfileScorer(
+        profile,
+        prototypes,
+        seeds=seeds,
+        likes=likes,
+        dislikes=dislikes,
+        lexical=lexical,
+        classifiers=caches.classifiers if caches else None,
+    )
 
 
 LEXICAL_BACKGROUND = 5000  # ordinary papers a reader's lexical model is fitted against
-_LEXICAL: dict[str, LexicalModel | None] = {}
 
 
-def _own_lexical(store: Store, profile: Profile, positive: list[str], negative: list[str]) -> LexicalModel | None:
+def _own_lexical(
+    store: Store, profile: Profile, positive: list[str], negative: list[str], caches: Caches | None = None
+) -> LexicalModel | None:
     """A lexical model of the seed and liked papers stored in the database (cached while they and the collection
     are unchanged); None with fewer than 3 of them, or when the built-in seeds already speak for themselves."""
     positive = list(dict.fromkeys(positive))
@@ -69,19 +82,23 @@ def _own_lexical(store: Store, profile: Profile, positive: list[str], negative: 
         return None
     everything = store.papers.ids()
     key = hashlib.sha1("\0".join([profile.name, *positive, "|", *negative, "|", str(len(everything))]).encode())
-    if key.hexdigest() in _LEXICAL:
-        return _LEXICAL[key.hexdigest()]
+    if caches is not None:
+        return caches.lexical_models.get_or_make(
+            key.hexdigest(), lambda: _fit_own_lexical(store, everything, positive, negative)
+        )
+    return _fit_own_lexical(store, everything, positive, negative)
+
+
+def _fit_own_lexical(
+    store: Store, everything: list[str], positive: list[str], negative: list[str]
+) -> LexicalModel | None:
     pos_set = set(positive)
     pool = [i for i in everything if i not in pos_set]
     sample = random.Random(0).sample(pool, min(len(pool), LEXICAL_BACKGROUND))
     texts = {p.id: paper_text(p) for p in store.papers.iter([*positive, *negative, *sample])}
     # dislikes count several times: a deliberate "not this" weighs more than an unread paper
     neg = [texts[i] for i in sample if i in texts] + [texts[i] for i in negative if i in texts] * 5
-    model = fit_lexical([texts[i] for i in positive if i in texts], neg)
-    if len(_LEXICAL) >= 16:
-        _LEXICAL.pop(next(iter(_LEXICAL)))
-    _LEXICAL[key.hexdigest()] = model
-    return model
+    return fit_lexical([texts[i] for i in positive if i in texts], neg)
 
 
 def score_papers(
@@ -89,9 +106,10 @@ def score_papers(
     profile: Profile | str,
     ids: Sequence[str] | None = None,
     *,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     reader: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    caches: Caches | None = None,
 ) -> list[Scored]:
     """Score every stored paper (or ``ids``) for ``profile``, best first.
 
@@ -99,10 +117,9 @@ def score_papers(
     embedded paper, so scoring a subset still uses the whole collection as background.
     """
     profile = load_profile(profile, owner=reader) if isinstance(profile, str) else profile
-    embedder = embedder or default_embedder()
     ensure_embeddings(store, embedder, ids, progress=progress)  # only the papers asked about
     all_ids, matrix = store.embeddings.matrix(embedder.name)
-    scorer = build_scorer(store, profile, embedder, reader=reader)
+    scorer = build_scorer(store, profile, embedder, reader=reader, caches=caches)
     if ids is None:
         scored = scorer.score(list(store.papers.iter(all_ids)), matrix)
     else:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from paperradar.memo import Memo
 from paperradar.models import Paper
 from paperradar.relevance.lexical import LexicalModel
 from paperradar.relevance.profiles import Profile
@@ -44,7 +45,6 @@ N_LEARNED = 3  # kinds of learned evidence: embedding SVM, nearest seeds, lexica
 SLOPE, OFFSET = 0.8, 4.0  # threshold 0.5 <=> summed evidence above OFFSET / SLOPE (on dev: ~10% of papers)
 PRIOR_ONLY_SHIFT = 5.625  # a profile with nothing learned: threshold 0.5 <=> prior above -0.21 (~12% on dev)
 MAX_NEGATIVES = 20000
-_FITTED: dict[str, Any] = {}  # fitted classifiers by a hash of their training data
 
 
 @dataclass
@@ -108,6 +108,7 @@ class ProfileScorer(Scorer):
         dislikes: dict[str, tuple[np.ndarray, str]] | None = None,
         lexical: list[LexicalModel] | None = None,
         random_state: int = 0,
+        classifiers: Memo[Any] | None = None,
     ) -> None:
         self.profile = profile
         self.prototypes = prototypes
@@ -116,6 +117,7 @@ class ProfileScorer(Scorer):
         self.dislikes = dislikes or {}
         self.lexical = lexical or []
         self.random_state = random_state
+        self.classifiers = classifiers  # fitted SVMs by a hash of their training data, reused while it is the same
         self.include = profile.keyword_patterns(profile.include_keywords)
         self.exclude = profile.keyword_patterns(profile.exclude_keywords)
 
@@ -153,17 +155,17 @@ class ProfileScorer(Scorer):
             # a dislike is a deliberate signal: weigh it like many weak negatives
             weights.append(np.full(len(hard), max(1.0, len(negatives) / max(1, len(positives)))))
         X, y, w = np.vstack(parts), np.concatenate(labels), np.concatenate(weights)
+
         # The fitted model is reused while its inputs are the same (a web page scoring a day's papers many
         # times); the key covers every input of the fit.
-        key = hashlib.sha1(X.tobytes() + w.tobytes()).hexdigest()
-        clf = _FITTED.get(key)
-        if clf is None:
+        def fit() -> Any:
             clf = LinearSVC(C=0.1, class_weight="balanced", max_iter=5000, random_state=self.random_state)
-            clf.fit(X, y, sample_weight=w)
-            if len(_FITTED) >= 16:
-                _FITTED.pop(next(iter(_FITTED)))
-            _FITTED[key] = clf
-        return clf.decision_function(scored)
+            return clf.fit(X, y, sample_weight=w)
+
+        if self.classifiers is None:
+            return fit().decision_function(scored)
+        key = hashlib.sha1(X.tobytes() + w.tobytes()).hexdigest()
+        return self.classifiers.get_or_make(key, fit).decision_function(scored)
 
     def _keywords(self, papers: list[Paper]) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
         counts, found, banned = np.zeros(len(papers)), [], []

@@ -59,7 +59,8 @@ def chart_png(report: Report) -> bytes:
     return buf.getvalue()
 
 
-def _html(obj: Digest | Report) -> str:
+def html_body(obj: Digest | Report) -> str:
+    """The HTML of a digest or report without the page around it (the web app puts it in its own page)."""
     import markdown_it
 
     body = markdown_it.MarkdownIt("commonmark", {"html": False}).enable("table").render(_markdown(obj))
@@ -73,6 +74,11 @@ def _html(obj: Digest | Report) -> str:
         img = base64.b64encode(chart_png(obj)).decode()
         chart = f'<figure class="chart"><img alt="Topic volume by week" src="data:image/png;base64,{img}"></figure>'
         body = body.replace("<h2>General trends</h2>", chart + "\n<h2>General trends</h2>", 1)
+    return body
+
+
+def _html(obj: Digest | Report) -> str:
+    body = html_body(obj)
     title = obj.title if isinstance(obj, Report) else f"{obj.interest} papers — {obj.day}"
     return _env.get_template("page.html.j2").render(title=title, body=Markup(body))
 
@@ -128,4 +134,4 @@ def render(obj: Digest | Report, fmt: str) -> str:
     return fns[fmt](obj)
 
 
-__all__ = ["FORMATS", "Renderer", "chart_png", "render"]
+__all__ = ["FORMATS", "Renderer", "chart_png", "html_body", "render"]

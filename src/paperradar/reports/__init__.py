@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from paperradar.embed import Embedder
+from paperradar.memo import Caches
 from paperradar.models import Paper
-from paperradar.relevance import Scored, load_profile, score_papers
+from paperradar.relevance import Profile, Scored, score_papers
 from paperradar.store import Store, now_iso
 from paperradar.summarize import Summary, check_grounded, ensure_summaries
 from paperradar.topics import OTHER, TopicModel, assign_topics
@@ -34,10 +36,7 @@ class Item:
     @property
     def url(self) -> str:
         """arXiv abstract page (or the paper's own link)."""
-        p = self.paper
-        if p.id and not p.id.startswith("title:"):
-            return f"https://arxiv.org/abs/{p.id}"
-        return next(iter(p.links.values()), "")
+        return self.paper.url or ""
 
 
 @dataclass
@@ -110,8 +109,8 @@ class Report:
 
 
 def paper_day(p: Paper) -> str:
-    """The date a paper belongs to: announced, else published, else when it was first stored."""
-    return (p.announced or p.published or p.extra.get("first_seen", "") or "")[:10]
+    """The date a paper belongs to (:attr:`Paper.day`)."""
+    return p.day
 
 
 def week_range(week: str) -> tuple[str, str]:
@@ -161,27 +160,27 @@ def _group(items: list[Item]) -> list[Group]:
 def build_digest(
     store: Store,
     day: str,
-    interest: str = "efficiency",
+    profile: Profile,
     *,
+    embedder: Embedder,
     reader: str = "default",
     owner: str | None = None,
     mark: bool = False,
-    embedder: object = None,
     llm: object = None,
+    caches: Caches | None = None,
 ) -> Digest:
     """The day's relevant papers this reader has not seen (or has seen in an older version), grouped by topic.
 
     With ``mark`` the listed papers join the reader's seen-set, so tomorrow's digest will not repeat them.
-    ``owner`` (a multi-user account) selects that user's own profile and feedback.
+    ``owner`` (a multi-user account) selects that user's feedback.
     """
-    profile = load_profile(interest, owner=owner)
     day_papers = [p.id for p in store.papers.select(date_from=day, date_to=day) if p.id]
     digest = Digest(day, profile.name, reader, considered=len(day_papers))
     if not day_papers:
         return digest
     scored = [
         s
-        for s in score_papers(store, profile, day_papers, embedder=embedder, reader=owner)  # type: ignore[arg-type]
+        for s in score_papers(store, profile, day_papers, embedder=embedder, reader=owner, caches=caches)
         if s.relevant
     ]
     seen = store.seen.seen(reader)
@@ -230,19 +229,23 @@ def build_report(
     store: Store,
     date_from: str,
     date_to: str,
-    interest: str = "efficiency",
+    profile: Profile,
     *,
+    embedder: Embedder,
     period: str = "",
     history_weeks: int = 4,
-    embedder: object = None,
     llm: object = None,
+    caches: Caches | None = None,
 ) -> Report:
     """The trend report of [date_from, date_to]: topics with counts and papers, noteworthy papers, rising and
     falling topics against the ``history_weeks`` weeks before, and the sources behind every claim."""
-    profile = load_profile(interest)
     period = period or f"{date_from}..{date_to}"
     all_ids = [p.id for p in store.papers.select(date_from=date_from, date_to=date_to) if p.id]
-    scored = [s for s in score_papers(store, profile, all_ids, embedder=embedder) if s.relevant] if all_ids else []  # type: ignore[arg-type]
+    scored = (
+        [s for s in score_papers(store, profile, all_ids, embedder=embedder, caches=caches) if s.relevant]
+        if all_ids
+        else []
+    )
     model = assign_topics(store, date_from, date_to, embedder=embedder, period=period) if scored else TopicModel()
     items = _items(store, scored, model, llm) if scored else []
     # earlier weeks: same clustering, topics matched to this period's by centroid
@@ -254,7 +257,7 @@ def build_report(
         ids = [p.id for p in store.papers.select(date_from=a.isoformat(), date_to=b.isoformat()) if p.id]
         counts: dict[str, int] = {}
         if ids:
-            rel = {s.id for s in score_papers(store, profile, ids, embedder=embedder) if s.relevant}  # type: ignore[arg-type]
+            rel = {s.id for s in score_papers(store, profile, ids, embedder=embedder, caches=caches) if s.relevant}
             m = assign_topics(store, a.isoformat(), b.isoformat(), embedder=embedder, period=week_of(a.isoformat()))
             for pid, tid in m.assignment.items():
                 if pid in rel:

@@ -47,9 +47,9 @@ class CsvFile(Source):
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
+            dialect = csv.excel
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        cols = _columns(reader.fieldnames or [])
+        cols = _columns(list(reader.fieldnames or []))
         if "title" not in cols:
             raise SourceError(f"{self.origin}: CSV header has no title column")
         for n, row in enumerate(reader, 2):

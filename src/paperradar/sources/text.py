@@ -71,7 +71,8 @@ _WITHDRAWN = re.compile(
 
 
 def is_withdrawn(*texts: str | None) -> bool:
-    """arXiv marks withdrawals in the comment (and often the abstract): "This paper has been withdrawn by the author"."""
+    """arXiv marks withdrawals in the comment (and often the abstract): "This paper has been withdrawn by the
+    author"."""
     return any(t and _WITHDRAWN.search(t) for t in texts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ class Subscription:
     active: bool
 
 
-def _sub(row) -> Subscription:  # type: ignore[no-untyped-def]
+def _sub(row: sqlite3.Row) -> Subscription:
     return Subscription(
         row["sid"], row["email"], row["interest"], row["frequency"], row["reader"], row["token"], bool(row["active"])
     )
@@ -39,7 +40,8 @@ class DeliveryRepo:
         """Create (or re-activate) a subscription; idempotent for the same email, interest and frequency."""
         with self.db.transaction() as conn:
             conn.execute(
-                "INSERT INTO subscriptions (email, interest, frequency, reader, token, created) VALUES (?, ?, ?, ?, ?, ?)"
+                "INSERT INTO subscriptions (email, interest, frequency, reader, token, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (email, interest, frequency) DO UPDATE SET active = 1",
                 (email, interest, frequency, reader or email, secrets.token_urlsafe(24), now),
             )

@@ -30,14 +30,14 @@ class EmbeddingRepo:
             "WHERE (e.paper_id IS NULL OR e.content_hash != p.content_hash)"
         )
         if ids is None:
-            return [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY p.pk", (model,))]  # type: ignore[misc]
+            return [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY p.pk", (model,))]
         out: list[tuple[str, str, str, str]] = []
         wanted = list(ids)
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i : i + _CHUNK]
             out.extend(
                 tuple(r)
-                for r in self.db.conn.execute(  # type: ignore[misc]
+                for r in self.db.conn.execute(
                     sql + f" AND p.id IN ({','.join('?' * len(chunk))}) ORDER BY p.pk", (model, *chunk)
                 )
             )

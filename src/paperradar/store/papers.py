@@ -41,6 +41,8 @@ _COLUMNS = (
     "first_seen",
     "changed_at",
 )
+# A paper's day in SQL: the twin of models.Paper.day (announced, else published, else first stored).
+DAY_SQL = "substr(COALESCE(announced, published, first_seen), 1, 10)"
 _MERGE_FILL = ("abstract", "primary_category", "published", "updated", "announced", "comment", "doi", "journal_ref")
 _CHUNK = 500
 
@@ -172,12 +174,12 @@ class PaperRepo:
             self._write(conn, final, existing, bumped, now)
             for r in rejects:
                 payload_hash = hashlib.sha1(r.payload.encode("utf-8", "replace")).hexdigest()
-                cur = conn.execute(
+                cursor = conn.execute(
                     "INSERT OR IGNORE INTO quarantine (source, locator, reason, payload, payload_hash, created) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (source, r.locator, r.reason, r.payload, payload_hash, now),
                 )
-                report.quarantined += 1 if cur.rowcount else 0
+                report.quarantined += 1 if cursor.rowcount else 0
         return report
 
     def _resolve_key(
@@ -216,7 +218,10 @@ class PaperRepo:
         bumped: set[str],
         now: str,
     ) -> None:
-        inserts, updates, versions, cats = [], [], [], []
+        inserts: list[Any] = []
+        updates: list[Any] = []
+        versions: list[Any] = []
+        cats: list[Any] = []
         for key, (p, status, changed) in final.items():
             if not changed:
                 continue
@@ -284,9 +289,7 @@ class PaperRepo:
 
     def latest_day(self) -> str | None:
         """The most recent paper date (announced, else published, else first seen)."""
-        row = self.db.conn.execute(
-            "SELECT max(substr(COALESCE(announced, published, first_seen), 1, 10)) FROM papers"
-        ).fetchone()
+        row = self.db.conn.execute("SELECT max(" + DAY_SQL + ") FROM papers").fetchone()
         return row[0] if row else None
 
     def days(self, limit: int = 60) -> list[tuple[str, int]]:
@@ -294,8 +297,7 @@ class PaperRepo:
         return [
             (r[0], r[1])
             for r in self.db.conn.execute(
-                "SELECT substr(COALESCE(announced, published, first_seen), 1, 10) d, count(*) FROM papers "
-                "GROUP BY d ORDER BY d DESC LIMIT ?",
+                "SELECT " + DAY_SQL + " d, count(*) FROM papers GROUP BY d ORDER BY d DESC LIMIT ?",
                 (limit,),
             )
         ]
@@ -437,8 +439,9 @@ class PaperRepo:
     ) -> Iterator[Paper]:
         """Papers whose date (announced, else published, else first seen) is within [date_from, date_to]
         (inclusive, YYYY-MM-DD) and that carry any of ``categories``; oldest first."""
-        clauses, params = [], []  # type: ignore[var-annotated]
-        day = "substr(COALESCE(announced, published, first_seen), 1, 10)"
+        clauses: list[str] = []
+        params: list[Any] = []
+        day = DAY_SQL
         if date_from:
             clauses.append(f"{day} >= ?")
             params.append(date_from)

@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from paperradar.models import Paper
+
+if TYPE_CHECKING:
+    from paperradar.store import Store
 
 METHOD = "extractive-v1"
 _ABBREV = r"(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|approx|resp|w\.r\.t|No|Dr|Prof|al|Inc|St)\."
@@ -36,7 +40,8 @@ _RESULT = re.compile(
 )
 _NUMBER = re.compile(r"(?<![\w.])[-−+]?\d+(?:[.,]\d+)*(?:\s?(?:%|×|x(?![a-z])|-?bit\b|[kKMBT]\b))?")
 _HEADLINE = re.compile(
-    r"(?<![\w.,])(?:up to\s+)?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:×|x(?![a-z]))\s*(?:faster|speed-?ups?|acceleration|compression|"
+    r"(?<![\w.,])(?:up to\s+)?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:×|x(?![a-z]))\s*"
+    r"(?:faster|speed-?ups?|acceleration|compression|"
     r"fewer \w+|less \w+|smaller|reduction(?: in \w+)?|higher \w+)?|"
     r"\d+(?:\.\d+)?\s?%\s*(?:fewer|less|lower|reduction|faster|higher|smaller|of the \w+|memory|latency|"
     r"(?:of )?(?:tokens|parameters|FLOPs|compute))(?:\s\w+)?|"
@@ -186,25 +191,26 @@ def summarize(paper: Paper) -> Summary:
     return summary
 
 
-def ensure_summaries(store, ids: Sequence[str], *, llm=None) -> dict[str, Summary]:  # type: ignore[no-untyped-def]
+def ensure_summaries(store: Store, ids: Sequence[str], *, llm: Any = None) -> dict[str, Summary]:
     """Summaries of the given papers, computed once per content hash and stored; with ``llm`` (see
     :mod:`paperradar.llm`) its validated summary is preferred and the offline one is the fallback."""
     from paperradar.store import now_iso
 
     papers = list(store.papers.iter(ids))
     method = llm.method if llm is not None else METHOD
-    stored = store.summaries.get_many([p.id for p in papers], method)
+    stored = store.summaries.get_many([p.id or "" for p in papers], method)
     out: dict[str, Summary] = {}
     fresh = []
     for p in papers:
-        have = stored.get(p.id)
+        pid = p.id or ""
+        have = stored.get(pid)
         if have and have[0] == p.content_hash:
-            out[p.id] = Summary(have[1], have[2], method)
+            out[pid] = Summary(have[1], have[2], method)
             continue
         s = llm.summarize(p) if llm is not None else None
         s = s or summarize(p)
-        out[p.id] = s
-        fresh.append((p.id, method, p.content_hash, s.bullets, s.headline))
+        out[pid] = s
+        fresh.append((pid, method, p.content_hash, s.bullets, s.headline))
     if fresh:
         store.summaries.save_many(fresh, now_iso())
     return out

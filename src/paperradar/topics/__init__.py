@@ -138,14 +138,13 @@ def assign_topics(
     date_from: str | None = None,
     date_to: str | None = None,
     *,
-    embedder: Any = None,
+    embedder: Any,
     period: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TopicModel:
     """Build and store the topics of the papers dated within [date_from, date_to] (all papers when no dates)."""
-    from paperradar.embed import default_embedder, ensure_embeddings
+    from paperradar.embed import ensure_embeddings
 
-    embedder = embedder or default_embedder()
     papers = [p for p in store.papers.select(date_from=date_from, date_to=date_to) if p.id]
     paper_ids = [p.id or "" for p in papers]
     ensure_embeddings(store, embedder, paper_ids, progress=progress)

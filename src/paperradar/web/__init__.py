@@ -1,5 +1,5 @@
 """The web app: `paperradar serve` (FastAPI + Jinja2, server-rendered, readable without JavaScript)."""
 
-from paperradar.web.app import Settings, create_app
+from paperradar.web.app import Options, create_app
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Options", "create_app"]

@@ -4,22 +4,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from paperradar.deliver.exports import EXPORTERS
-from paperradar.index import QueryError, SearchFilters, search
-from paperradar.relevance import ProfileError, feedback_key, list_profiles, profile_text, save_profile
+from paperradar.index import QueryError, SearchFilters
+from paperradar.radar import RadarError, ReportError
+from paperradar.relevance import ProfileError, profile_text, save_profile
 from paperradar.render import render as render_doc
-from paperradar.reports import build_digest, build_report, week_range
 from paperradar.store import now_iso
 from paperradar.web.auth import require_write
-from paperradar.web.pages import _known_paper, _need_login, _reader, _valid_day
-from paperradar.web.views import paper_view
+from paperradar.web.views import known_paper, need_login, paper_view, radar_of, reader_of, valid_day
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -28,7 +25,7 @@ class FeedbackIn(BaseModel):
     """A like or dislike ("none" removes it) for one interest profile."""
 
     value: Literal["like", "dislike", "none"]
-    interest: str = "efficiency"
+    interest: str | None = Field(default=None, description="A profile name (default: the server's interest).")
 
 
 class TagIn(BaseModel):
@@ -52,12 +49,11 @@ def list_papers(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Stored papers, filtered by date and category."""
-    _need_login(request)
-    store = request.app.state.stores.get()
+    need_login(request)
     papers = list(
-        store.papers.select(
-            date_from=_valid_day(date_from),
-            date_to=_valid_day(date_to),
+        radar_of(request).store.papers.select(
+            date_from=valid_day(date_from),
+            date_to=valid_day(date_to),
             categories=[category] if category else [],
             limit=limit,
         )
@@ -72,18 +68,18 @@ def export_paper(
     format: Literal["bibtex", "ris", "csv", "json"] = "bibtex",
 ) -> Response:
     """One paper as BibTeX, RIS, CSV or JSON Lines."""
-    pid = _known_paper(request, paper_id)
-    p = request.app.state.stores.get().papers.get(pid)
-    return PlainTextResponse(EXPORTERS[format]([p]))
+    radar = radar_of(request)
+    return PlainTextResponse(radar.export(format, [radar.paper(known_paper(request, paper_id))]))
 
 
 @router.get("/papers/{paper_id:path}")
 def get_paper(request: Request, paper_id: str) -> dict[str, Any]:
     """One paper with its versions and tags."""
-    _need_login(request)
-    pid = _known_paper(request, paper_id)
-    store = request.app.state.stores.get()
-    p = store.papers.get(pid)
+    need_login(request)
+    pid = known_paper(request, paper_id)
+    radar = radar_of(request)
+    store = radar.store
+    p = radar.paper(pid)
     return paper_view(
         p,
         status=store.papers.status(pid),
@@ -96,22 +92,21 @@ def get_paper(request: Request, paper_id: str) -> dict[str, Any]:
 async def post_feedback(request: Request, paper_id: str, body: FeedbackIn) -> dict[str, Any]:
     """Like or dislike a paper for an interest (the profile learns from it)."""
     user = await require_write(request, request.state.auth)
-    pid = _known_paper(request, paper_id)
-    reader = user.name if request.app.state.settings.multi_user else None
-    if body.interest not in list_profiles(reader):
-        raise HTTPException(400, f"no interest profile named {body.interest!r}")
-    request.app.state.stores.get().feedback.set(
-        feedback_key(body.interest, reader), pid, None if body.value == "none" else body.value, now_iso()
-    )
-    return {"id": pid, "interest": body.interest, "value": body.value}
+    pid = known_paper(request, paper_id)
+    reader = user.name if request.app.state.options.multi_user else None
+    try:
+        done = radar_of(request).feedback(pid, body.value, interest=body.interest, reader=reader)
+    except RadarError as e:
+        raise HTTPException(400, str(e)) from e
+    return {"id": done.paper_id, "interest": done.interest, "value": done.value or "none"}
 
 
 @router.post("/papers/{paper_id:path}/tags")
 async def post_tag(request: Request, paper_id: str, body: TagIn) -> dict[str, Any]:
     """Tag a paper."""
     await require_write(request, request.state.auth)
-    pid = _known_paper(request, paper_id)
-    store = request.app.state.stores.get()
+    pid = known_paper(request, paper_id)
+    store = radar_of(request).store
     store.feedback.tag(pid, body.tag, now_iso())
     return {"id": pid, "tags": store.feedback.tags(pid)}
 
@@ -127,59 +122,53 @@ def api_search(
     tag: str | None = None,
 ) -> dict[str, Any]:
     """Hybrid search; a malformed query is a 400 with the reason."""
-    _need_login(request)
+    need_login(request)
     filters = SearchFilters(
-        date_from=_valid_day(date_from), date_to=_valid_day(date_to), categories=[category] if category else [], tag=tag
+        date_from=valid_day(date_from), date_to=valid_day(date_to), categories=[category] if category else [], tag=tag
     )
     try:
-        hits = search(request.app.state.stores.get(), q, limit=limit, filters=filters, update=False)
+        hits = radar_of(request).search(q, limit=limit, filters=filters, update=False)
     except QueryError as e:
         raise HTTPException(400, str(e)) from e
     return {"query": q, "hits": [h.as_dict() for h in hits]}
 
 
 @router.get("/digests/{day}")
-def api_digest(request: Request, day: str, interest: str = "efficiency") -> Any:
-    """A day's digest (a preview: the reader's seen-set is not changed)."""
-    _need_login(request)
-    day = _valid_day(day) or date.today().isoformat()
+def api_digest(request: Request, day: str, interest: str | None = None) -> Any:
+    """A day's digest (a preview: the reader's seen-set is not changed); ``interest`` defaults to the server's."""
+    need_login(request)
+    reader = reader_of(request)
     try:
-        d = build_digest(
-            request.app.state.stores.get(),
-            day,
-            interest,
-            reader=_reader(request) or "web",
-            owner=_reader(request),
-            mark=False,
-        )
+        d = radar_of(request).digest(valid_day(day), interest, reader=reader or "web", owner=reader, mark=False)
     except ProfileError as e:
         raise HTTPException(400, str(e)) from e
     return json.loads(render_doc(d, "json"))
 
 
 @router.get("/reports/{week}")
-def api_report(request: Request, week: str, interest: str = "efficiency") -> Any:
-    """A week's trend report (ISO week, e.g. 2025-W20)."""
-    _need_login(request)
+def api_report(request: Request, week: str, interest: str | None = None) -> Any:
+    """A week's verified trend report (ISO week, e.g. 2025-W20); ``interest`` defaults to the server's."""
+    need_login(request)
     try:
-        a, b = week_range(week)
-        r = build_report(request.app.state.stores.get(), a, b, interest, period=week)
+        r = radar_of(request).week_report(week, interest, owner=reader_of(request))
     except (ValueError, ProfileError) as e:
         raise HTTPException(400, str(e)) from e
+    except ReportError as e:
+        raise HTTPException(500, str(e)) from e
     return json.loads(render_doc(r, "json"))
 
 
 @router.get("/profiles")
 def api_profiles(request: Request) -> dict[str, Any]:
     """Profile names."""
-    return {"profiles": list_profiles(_reader(request))}
+    return {"profiles": radar_of(request).profiles(reader_of(request))}
 
 
 @router.get("/profiles/{name}", response_class=PlainTextResponse)
 def api_profile(request: Request, name: str) -> Response:
     """A profile's TOML."""
     try:
-        return PlainTextResponse(profile_text(name, _reader(request)), media_type="application/toml")
+        return PlainTextResponse(profile_text(name, reader_of(request)), media_type="application/toml")
     except ProfileError as e:
         raise HTTPException(404, str(e)) from e
 
@@ -189,7 +178,7 @@ async def api_profile_put(request: Request, name: str, body: ProfileIn) -> dict[
     """Create or replace a profile (validated first)."""
     await require_write(request, request.state.auth)
     try:
-        save_profile(name, body.toml, _reader(request))
+        save_profile(name, body.toml, reader_of(request))
     except ProfileError as e:
         raise HTTPException(400, str(e)) from e
     return {"saved": name}

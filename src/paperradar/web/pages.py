@@ -2,52 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
-from paperradar.index import QueryError, SearchFilters, more_like_this, search
-from paperradar.models import normalize_arxiv_id
-from paperradar.relevance import ProfileError, feedback_key, list_profiles, profile_text, save_profile, score_papers
+from paperradar.index import QueryError, SearchFilters
+from paperradar.radar import RadarError, ReportError
+from paperradar.relevance import ProfileError, profile_text, save_profile
+from paperradar.render import html_body
 from paperradar.render import render as render_doc
-from paperradar.reports import build_digest, build_report, week_of, week_range
+from paperradar.reports import week_of
 from paperradar.store import now_iso
-from paperradar.web.app import render
-from paperradar.web.auth import SESSION_COOKIE, Auth, require_user, require_write, set_session_cookie
-from paperradar.web.views import paper_view
+from paperradar.web.auth import SESSION_COOKIE, require_user, require_write, set_session_cookie
+from paperradar.web.views import known_paper, need_login, paper_view, radar_of, reader_of, render, valid_day
 
 router = APIRouter()
 
 
-def _reader(request: Request) -> str | None:
-    """Per-user namespaces exist only in multi-user mode."""
-    auth: Auth = request.state.auth
-    return auth.user.name if request.app.state.settings.multi_user and auth.user else None
-
-
-def _need_login(request: Request) -> None:
-    if request.app.state.settings.multi_user and request.state.auth.user is None:
-        raise HTTPException(401, "log in first")
-
-
-def _valid_day(day: str | None) -> str | None:
-    if day is None:
-        return None
-    try:
-        return date.fromisoformat(day).isoformat()
-    except ValueError as e:
-        raise HTTPException(400, f"date must be YYYY-MM-DD, not {day!r}") from e
-
-
 def digest_items(request: Request, day: str, interest: str) -> tuple[list[dict[str, object]], int]:
     """View dicts of a day's digest (a preview: the web page does not consume the reader's seen-set)."""
-    store = request.app.state.stores.get()
-    reader = _reader(request)
-    d = build_digest(store, day, interest, reader=reader or "web", owner=reader, mark=False)
-    fb = store.feedback.of_profile(feedback_key(interest, reader))
+    radar = radar_of(request)
+    reader = reader_of(request)
+    d = radar.digest(day, interest, reader=reader or "web", owner=reader, mark=False)
+    fb = radar.feedback_of(d.interest, reader)
     items = [
         paper_view(
             i.paper,
@@ -57,7 +37,7 @@ def digest_items(request: Request, day: str, interest: str) -> tuple[list[dict[s
             headline=i.summary.headline,
             status=i.status,
             topic=i.topic,
-            feedback=fb.get(i.paper.id),
+            feedback=fb.get(i.paper.id or ""),
         )
         for i in d.items
     ]
@@ -69,10 +49,10 @@ def today(
     request: Request, day: Annotated[str | None, Query(alias="date")] = None, interest: str | None = None
 ) -> Response:
     """Today's digest (or the latest day that has papers)."""
-    _need_login(request)
-    store = request.app.state.stores.get()
-    interest = interest or request.app.state.settings.interest
-    day = _valid_day(day) or store.papers.latest_day() or date.today().isoformat()
+    need_login(request)
+    radar = radar_of(request)
+    interest = radar.interest(interest)
+    day = valid_day(day) or radar.latest_day()
     try:
         items, considered = digest_items(request, day, interest)
     except ProfileError as e:
@@ -90,36 +70,36 @@ def today(
 @router.get("/digests", response_class=HTMLResponse)
 def past_days(request: Request) -> Response:
     """Days with papers, newest first."""
-    _need_login(request)
-    days = request.app.state.stores.get().papers.days(limit=60)
-    return render(request, "days.html", {"days": days, "interest": request.app.state.settings.interest})
+    need_login(request)
+    radar = radar_of(request)
+    return render(request, "days.html", {"days": radar.store.papers.days(limit=60), "interest": radar.interest()})
 
 
 @router.get("/reports", response_class=HTMLResponse)
 def reports(request: Request) -> Response:
     """Weeks that have papers."""
-    _need_login(request)
-    days = request.app.state.stores.get().papers.days(limit=400)
+    need_login(request)
+    radar = radar_of(request)
+    days = radar.store.papers.days(limit=400)
     weeks: dict[str, int] = {}
     for d, n in days:
         weeks[week_of(d)] = weeks.get(week_of(d), 0) + n
-    return render(
-        request, "weeks.html", {"weeks": list(weeks.items())[:26], "interest": request.app.state.settings.interest}
-    )
+    return render(request, "weeks.html", {"weeks": list(weeks.items())[:26], "interest": radar.interest()})
 
 
 @router.get("/reports/{week}", response_class=HTMLResponse)
 def weekly(request: Request, week: str, interest: str | None = None) -> Response:
     """One week's trend report, with its chart."""
-    _need_login(request)
-    interest = interest or request.app.state.settings.interest
+    need_login(request)
+    radar = radar_of(request)
+    interest = radar.interest(interest)
     try:
-        a, b = week_range(week)
-        report = build_report(request.app.state.stores.get(), a, b, interest, period=week)
+        report = radar.week_report(week, interest, owner=reader_of(request))
     except (ValueError, ProfileError) as e:
         raise HTTPException(400, str(e)) from e
-    html = render_doc(report, "html")
-    body = html.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    except ReportError as e:
+        raise HTTPException(500, str(e)) from e
+    body = Markup(html_body(report))  # our template's HTML; every paper text in it is escaped
     return render(request, "report.html", {"week": week, "body": body, "interest": interest})
 
 
@@ -134,26 +114,26 @@ def search_page(
     limit: Annotated[int, Query(ge=1, le=200)] = 30,
 ) -> Response:
     """Hybrid search with filters; a malformed query is answered with a message, not an error page."""
-    _need_login(request)
-    store = request.app.state.stores.get()
+    need_login(request)
+    radar = radar_of(request)
     f = {
-        "date_from": _valid_day(date_from or None),
-        "date_to": _valid_day(date_to or None),
+        "date_from": valid_day(date_from or None),
+        "date_to": valid_day(date_to or None),
         "category": category or None,
         "tag": tag or None,
     }
     hits, error = [], None
-    interest = request.app.state.settings.interest
+    interest = radar.interest()
     if q.strip():
         filters = SearchFilters(
             date_from=f["date_from"], date_to=f["date_to"], categories=[category] if category else [], tag=tag or None
         )
         try:
-            found = search(store, q, limit=limit, filters=filters, update=False)
+            found = radar.search(q, limit=limit, filters=filters, update=False)
         except QueryError as e:
             found, error = [], str(e)
-        papers = {p.id: p for p in store.papers.iter([h.id for h in found])}
-        fb = store.feedback.of_profile(feedback_key(interest, _reader(request)))
+        papers = {p.id: p for p in radar.store.papers.iter([h.id for h in found])}
+        fb = radar.feedback_of(interest, reader_of(request))
         hits = [paper_view(papers[h.id], score=h.score, feedback=fb.get(h.id)) for h in found if h.id in papers]
     return render(
         request,
@@ -165,20 +145,18 @@ def search_page(
 @router.get("/papers/{paper_id:path}", response_class=HTMLResponse)
 def paper_page(request: Request, paper_id: str) -> Response:
     """A paper: summary, relevance and why, similar papers, versions, tags, feedback."""
-    _need_login(request)
-    store = request.app.state.stores.get()
-    pid = normalize_arxiv_id(paper_id) or paper_id
-    p = store.papers.get(pid)
-    if p is None:
-        raise HTTPException(404, f"no paper {paper_id!r} in this database")
-    interest = request.app.state.settings.interest
+    need_login(request)
+    radar = radar_of(request)
+    pid = known_paper(request, paper_id)
+    p = radar.paper(pid)
+    interest = radar.interest()
+    reader = reader_of(request)
     from paperradar.summarize import ensure_summaries
 
+    store = radar.store
     summary = ensure_summaries(store, [pid])[pid]
-    scored = {s.id: s for s in score_papers(store, interest, [pid], reader=_reader(request))}.get(
-        pid
-    )  # user's own profile first
-    similar = more_like_this(store, pid, limit=8)
+    scored = {s.id: s for s in radar.score(interest, [pid], reader=reader)}.get(pid)  # the user's own profile first
+    similar = radar.more_like_this(pid, limit=8, update=False)
     item = paper_view(
         p,
         bullets=summary.bullets,
@@ -188,21 +166,13 @@ def paper_page(request: Request, paper_id: str) -> Response:
         relevant=scored.relevant if scored else None,
         explanation=scored.explanation if scored else None,
         tags=store.feedback.tags(pid),
-        feedback=store.feedback.get(feedback_key(interest, _reader(request)), pid),
+        feedback=radar.feedback_of(interest, reader).get(pid),
     )
     return render(
         request,
         "paper.html",
         {"item": item, "versions": p.versions, "similar": similar, "interest": interest, "next_url": f"/papers/{pid}"},
     )
-
-
-def _known_paper(request: Request, paper_id: str) -> str:
-    """The stored id of ``paper_id`` (any arXiv spelling), or 404."""
-    pid = normalize_arxiv_id(paper_id) or paper_id
-    if request.app.state.stores.get().papers.status(pid) is None:
-        raise HTTPException(404, f"no paper {paper_id!r} in this database")
-    return pid
 
 
 def _back(next_url: str, fallback: str) -> RedirectResponse:
@@ -215,18 +185,16 @@ async def feedback_form(
     request: Request,
     paper_id: str,
     value: Annotated[str, Form()],
-    interest: Annotated[str, Form()] = "efficiency",
+    interest: Annotated[str | None, Form()] = None,
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    """Like/dislike from a page (works without JavaScript)."""
+    """Like/dislike from a page (works without JavaScript); pressing the same button again clears it."""
     await require_write(request, request.state.auth)
-    store = request.app.state.stores.get()
-    pid = _known_paper(request, paper_id)
-    if value not in ("like", "dislike", "none"):
-        raise HTTPException(400, "value must be like, dislike or none")
-    key = feedback_key(interest, _reader(request))
-    current = store.feedback.get(key, pid)
-    store.feedback.set(key, pid, None if value in ("none", current) else value, now_iso())
+    pid = known_paper(request, paper_id)
+    try:
+        radar_of(request).feedback(pid, value, interest=interest, reader=reader_of(request), toggle=True)
+    except RadarError as e:
+        raise HTTPException(400, str(e)) from e
     return _back(next, f"/papers/{pid}")
 
 
@@ -238,25 +206,24 @@ async def tag_form(
 ) -> Response:
     """Add a tag from the paper page."""
     await require_write(request, request.state.auth)
-    store = request.app.state.stores.get()
-    pid = _known_paper(request, paper_id)
-    store.feedback.tag(pid, tag, now_iso())
+    pid = known_paper(request, paper_id)
+    radar_of(request).store.feedback.tag(pid, tag, now_iso())
     return _back(f"/papers/{pid}", "/")
 
 
 @router.get("/profiles", response_class=HTMLResponse)
 def profiles_page(request: Request) -> Response:
     """Interest profiles, each editable."""
-    _need_login(request)
-    return render(request, "profiles.html", {"profiles": list_profiles(_reader(request))})
+    need_login(request)
+    return render(request, "profiles.html", {"profiles": radar_of(request).profiles(reader_of(request))})
 
 
 @router.get("/profiles/{name}", response_class=HTMLResponse)
 def profile_edit(request: Request, name: str, error: str | None = None, text: str | None = None) -> Response:
     """Edit one profile's TOML."""
-    _need_login(request)
+    need_login(request)
     try:
-        text = text or profile_text(name, _reader(request))
+        text = text or profile_text(name, reader_of(request))
     except ProfileError as e:
         raise HTTPException(404, str(e)) from e
     return render(request, "profile.html", {"name": name, "text": text, "error": error})
@@ -268,7 +235,7 @@ async def profile_save(request: Request, name: str, toml: Annotated[str, Form(ma
     require_user(request.state.auth)
     await require_write(request, request.state.auth)
     try:
-        save_profile(name, toml, _reader(request))
+        save_profile(name, toml, reader_of(request))
     except ProfileError as e:
         return profile_edit(request, name, error=str(e), text=toml)
     return RedirectResponse(f"/profiles/{name}", status_code=303)
@@ -285,13 +252,13 @@ def login(
     request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
     """Check the password and start a session."""
-    store = request.app.state.stores.get()
+    store = radar_of(request).store
     user = store.accounts.authenticate(name, password)
     if user is None:
         return render(request, "login.html", {"next_url": next, "error": "wrong user name or password"}, status=401)
     token, _csrf = store.accounts.new_session(user)
     response = _back(next, "/")
-    set_session_cookie(response, token, request.app.state.settings.secure_cookies)
+    set_session_cookie(response, token, request.app.state.options.secure_cookies)
     return response
 
 
@@ -301,7 +268,7 @@ async def logout(request: Request) -> Response:
     await require_write(request, request.state.auth)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        request.app.state.stores.get().accounts.end_session(cookie)
+        radar_of(request).store.accounts.end_session(cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -316,7 +283,7 @@ def unsubscribe_page(request: Request, token: str) -> Response:
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str) -> Response:
     """Unsubscribe (also RFC 8058 one-click from mail clients; the token is the credential)."""
-    n = request.app.state.stores.get().delivery.unsubscribe(token)
+    n = radar_of(request).store.delivery.unsubscribe(token)
     if not n:
         raise HTTPException(404, "no active subscription for this link")
     return render(request, "unsubscribe.html", {"token": token, "done": True})
@@ -325,10 +292,9 @@ def unsubscribe(request: Request, token: str) -> Response:
 @router.get("/feeds/{interest}.atom")
 def feed(request: Request, interest: str) -> Response:
     """Atom feed of an interest's latest digest."""
-    store = request.app.state.stores.get()
-    day = store.papers.latest_day() or date.today().isoformat()
+    radar = radar_of(request)
     try:
-        d = build_digest(store, day, interest, reader="feed", mark=False)
+        d = radar.digest(radar.latest_day(), interest, reader="feed", mark=False)
     except ProfileError as e:
         raise HTTPException(404, str(e)) from e
     return Response(render_doc(d, "atom"), media_type="application/atom+xml")
