@@ -161,9 +161,11 @@ class Paper:
 
     @property
     def url(self) -> str | None:
-        """Where a reader opens the paper: its arXiv page, else its own first link, else None."""
+        """Where a reader opens the paper: its arXiv page, else its DOI, else its own first link, else None."""
         if is_arxiv_id(self.id):
             return arxiv_url(str(self.id))
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
         return next(iter(self.links.values()), None)
 
     @property

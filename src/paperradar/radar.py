@@ -424,7 +424,7 @@ class Radar:
         """E-mail what is due: ``day``'s digest (default today) to daily subscribers, ``week``'s report (default
         last week) to weekly ones, through ``deliverer`` (default: SMTP from the ``smtp.*`` settings). A report
         that fails verification is not sent: that delivery is recorded as failed with the reason and stays queued."""
-        from paperradar.deliver.email import Rendered, SmtpDeliverer, SmtpSettings, send_due
+        from paperradar.deliver.email import DeliveryError, Rendered, SmtpDeliverer, SmtpSettings, send_due
         from paperradar.render import render
         from paperradar.reports import week_of
         from paperradar.store import Subscription
@@ -447,7 +447,10 @@ class Radar:
             )
 
         def weekly(sub: Subscription) -> Rendered | None:
-            r = self.week_report(week, sub.interest)
+            try:
+                r = self.week_report(week, sub.interest)
+            except ReportError as e:
+                raise DeliveryError(str(e)) from e
             if not r.relevant_papers:
                 return None
             md = render(r, "markdown")

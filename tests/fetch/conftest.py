@@ -27,6 +27,7 @@ class ReplayServer:
 
     handler: Callable[[str, dict[str, str]], Reply] = lambda path, params: Reply(404, b"no route")
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)  # each request's headers, in order
     port: int = 0
 
     @property
@@ -43,6 +44,7 @@ def replay_server() -> Iterator[ReplayServer]:
             parts = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             state.requests.append((parts.path, params))
+            state.headers.append(dict(self.headers.items()))
             reply = state.handler(parts.path, params)
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from paperradar import Radar, Settings
 from paperradar.models import Paper
 from paperradar.store import Store
-from paperradar import Radar, Settings
 from paperradar.web import create_app
 
 PAPERS = [

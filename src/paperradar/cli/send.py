@@ -36,7 +36,7 @@ def send(
             highlight=False,
         )
         for email, error in rep.failed:
-            console.print(f"  {email}: {error}", style="red", highlight=False, markup=False)
+            console.print(f"  {email}: {error}", style="red", highlight=False, markup=False, soft_wrap=True)
         failed += len(rep.failed)
     if failed:
         raise typer.Exit(EXIT_FAILURE)

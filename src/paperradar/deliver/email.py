@@ -138,13 +138,19 @@ def send_due(
 ) -> SendReport:
     """Send ``period``'s digest to every active ``frequency`` subscriber not yet sent it.
 
-    ``render`` builds one subscriber's message (their own profile and seen-set) or returns None when there is
-    nothing to send. A delivery is recorded as sent only after the server accepted it, so an SMTP failure leaves
-    that subscriber in the queue for the next run and nobody gets the same period twice.
+    ``render`` builds one subscriber's message (their own profile and seen-set), returns None when there is
+    nothing to send, or raises DeliveryError when the content may not be sent. A delivery is recorded as sent
+    only after the server accepted it, so an SMTP failure leaves that subscriber in the queue for the next run
+    and nobody gets the same period twice.
     """
     report = SendReport()
     for sub in store.delivery.pending(frequency, period):
-        content = render(sub)
+        try:
+            content = render(sub)
+        except DeliveryError as e:  # e.g. a report that failed its grounding check: never sent, stays queued
+            store.delivery.record(sub.sid, period, "failed", now_iso(), 0, str(e))
+            report.failed.append((sub.email, str(e)))
+            continue
         if content is None or content.papers == 0:
             report.empty.append(sub.email)
             continue

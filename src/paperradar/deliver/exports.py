@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 import orjson
 
-from paperradar.models import Paper, last_name
+from paperradar.models import Paper, is_arxiv_id, last_name
 
 _BIB_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_"})
 
@@ -20,12 +20,8 @@ def _year(p: Paper) -> str:
 
 
 def abs_url(p: Paper) -> str:
-    """The paper's landing page: arXiv abs page, else DOI, else a stored link."""
-    if p.id and not p.id.startswith("title:"):
-        return f"https://arxiv.org/abs/{p.id}"
-    if p.doi:
-        return f"https://doi.org/{p.doi}"
-    return next(iter(p.links.values()), "")
+    """The paper's landing page (:attr:`Paper.url`), or "" when it has none."""
+    return p.url or ""
 
 
 def _cite_key(p: Paper, used: set[str]) -> str:
@@ -52,7 +48,7 @@ def to_bibtex(papers: Iterable[Paper]) -> str:
         fields = [("title", _bib_value(p.title)), ("author", _bib_value(" and ".join(p.authors)))]
         if _year(p):
             fields.append(("year", _year(p)))
-        if p.id and not p.id.startswith("title:"):
+        if is_arxiv_id(p.id):
             fields += [("eprint", p.id), ("archivePrefix", "arXiv")]
             if p.primary_category:
                 fields.append(("primaryClass", p.primary_category))
@@ -85,7 +81,7 @@ def to_ris(papers: Iterable[Paper]) -> str:
             lines.append(f"DO  - {p.doi}")
         if p.journal_ref:
             lines.append(f"JO  - {p.journal_ref}")
-        if p.id and not p.id.startswith("title:"):
+        if is_arxiv_id(p.id):
             lines += [f"ID  - arXiv:{p.id}", "PB  - arXiv"]
         lines += [f"KW  - {c}" for c in p.categories]
         if abs_url(p):

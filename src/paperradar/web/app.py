@@ -14,8 +14,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from paperradar.radar import Radar
-from paperradar.web import api, pages
+from paperradar.web.api import router as api_router
 from paperradar.web.auth import resolve, set_session_cookie
+from paperradar.web.pages import router as pages_router
 from paperradar.web.views import render
 
 
@@ -73,8 +74,8 @@ def create_app(radar: Radar, *, multi_user: bool = False, secure_cookies: bool =
     radar.sync_index()
     app.add_middleware(AuthMiddleware)
     app.mount("/static", StaticFiles(directory=str(resources.files("paperradar.web") / "static")), name="static")
-    app.include_router(pages.router)
-    app.include_router(api.router)
+    app.include_router(pages_router)
+    app.include_router(api_router)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
