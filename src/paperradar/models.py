@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 # New-style ids (0704.0001 .. 2612.12345) and old-style ids (hep-th/9901001, math.GT/0309136).
 _NEW_ID = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?$")
@@ -27,7 +27,7 @@ _ID_PREFIXES = (
 TITLE_ID_PREFIX = "title:"  # the stored id of a paper without an arXiv id: title: + a hash of title and author
 
 
-def is_arxiv_id(paper_id: str | None) -> bool:
+def is_arxiv_id(paper_id: str | None) -> TypeGuard[str]:
     """Whether a stored paper id is an arXiv id (as opposed to a ``title:`` id of a record without one)."""
     return bool(paper_id) and not str(paper_id).startswith(TITLE_ID_PREFIX)
 
