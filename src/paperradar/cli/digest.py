@@ -10,9 +10,8 @@ import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, InterestOpt, app, console, fail, open_radar
 from paperradar.radar import ReportError
-from paperradar.relevance import ProfileError
-from paperradar.render import FORMATS, render
-from paperradar.reports import week_range
+
+DIGEST_FORMATS = "markdown, html, json or atom"
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -29,7 +28,7 @@ def digest(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--date", help="The day (YYYY-MM-DD; default today).")] = None,
     interest: InterestOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "markdown",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"{DIGEST_FORMATS}.")] = "markdown",
     reader: Annotated[str, typer.Option("--reader", help="Whose seen-set to use and update.")] = "default",
     no_mark: Annotated[bool, typer.Option("--no-mark", help="Preview: do not record the papers as shown.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
@@ -37,6 +36,9 @@ def digest(
     """The day's relevant papers, best first, grouped by topic, each with a three-bullet summary.
 
     Papers already shown to this reader are left out (a newer version is shown again, marked updated)."""
+    from paperradar.relevance import ProfileError
+    from paperradar.render import FORMATS, render
+
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}", EXIT_BAD_INPUT)
     day = day or date.today().isoformat()
@@ -65,6 +67,10 @@ def report(
     """The weekly trend report: topics with counts and papers, noteworthy papers, rising and falling topics.
 
     Every number and cited paper is checked against the sources before it is printed."""
+    from paperradar.relevance import ProfileError
+    from paperradar.render import render
+    from paperradar.reports import week_range
+
     if fmt not in ("markdown", "html", "json"):
         fail("--format must be markdown, html or json", EXIT_BAD_INPUT)
     try:

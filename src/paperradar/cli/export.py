@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar
-from paperradar.deliver.exports import EXPORTERS
 from paperradar.radar import RadarError
 
 
@@ -25,8 +24,6 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
 ) -> None:
     """Export papers for a reference manager (BibTeX, RIS) or for analysis (CSV, JSON Lines)."""
-    if fmt not in EXPORTERS:
-        fail(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}", EXIT_BAD_INPUT)
     with open_radar(ctx) as radar:
         if ids:
             try:
@@ -36,7 +33,10 @@ def export(
             papers = list(radar.store.papers.iter(wanted))
         else:
             papers = list(radar.store.papers.select(date_from=date_from, date_to=date_to, categories=category or []))
-        text = radar.export(fmt, papers)
+        try:
+            text = radar.export(fmt, papers)
+        except ValueError as e:
+            fail(str(e), EXIT_BAD_INPUT)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"wrote {len(papers)} papers to {output}", highlight=False, markup=False)

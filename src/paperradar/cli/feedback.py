@@ -11,7 +11,6 @@ from rich.table import Table
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar
 from paperradar.radar import Radar, RadarError
-from paperradar.relevance import ProfileError, load_profile, profile_text, save_profile
 from paperradar.store import now_iso
 
 InterestOpt = Annotated[
@@ -110,6 +109,8 @@ def profiles(
     add: Annotated[Path | None, typer.Option("--add", help="Install a profile from a TOML file.")] = None,
 ) -> None:
     """List interest profiles, show one, or add your own (saved under the data directory)."""
+    from paperradar.relevance import ProfileError, load_profile, profile_text, save_profile
+
     try:
         if show:
             print(profile_text(show), end="")

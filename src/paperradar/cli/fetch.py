@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_radar
-from paperradar.fetch import SOURCES, FetchReport
-from paperradar.sources import SourceError
-from paperradar.sources.http import FetchError
+
+if TYPE_CHECKING:
+    from paperradar.fetch import FetchReport
 
 
 def print_report(report: FetchReport) -> None:
@@ -48,8 +48,9 @@ def fetch(
 ) -> None:
     """Fetch new papers: an incremental, resumable OAI-PMH harvest; an arXiv API search; the day's RSS
     announcements; or Hugging Face daily papers. arXiv is asked at most once every 3 seconds, with retries."""
-    if source not in SOURCES:
-        fail(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}", EXIT_BAD_INPUT)
+    from paperradar.sources import SourceError
+    from paperradar.sources.http import FetchError
+
     with open_radar(ctx) as radar:
         try:
             report = radar.fetch(

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, progress
-from paperradar.sources import SourceError, registered
 
 
 @app.command()
@@ -25,6 +24,8 @@ def ingest(
     Prints new / updated / unchanged / quarantined counts. A file that cannot be parsed at all stops the
     command with exit code 2 before anything is written.
     """
+    from paperradar.sources import SourceError, registered
+
     if fmt and fmt not in {c.name for c in registered()}:
         fail(f"unknown format {fmt!r}; choose one of: {', '.join(c.name for c in registered())}", EXIT_BAD_INPUT)
     with open_radar(ctx) as radar:

@@ -9,9 +9,6 @@ import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, InterestOpt, app, console, err, fail, open_radar
 from paperradar.radar import ReportError
-from paperradar.relevance import ProfileError
-from paperradar.sources import SourceError
-from paperradar.sources.http import FetchError
 from paperradar.store import data_dir
 
 
@@ -31,6 +28,10 @@ def run(
 ) -> None:
     """The daily job: fetch, ingest, embed, score, summarize and write the digest. Exit 0 with "nothing new"
     when nothing new arrived; 1 when a source keeps failing."""
+    from paperradar.relevance import ProfileError
+    from paperradar.sources import SourceError
+    from paperradar.sources.http import FetchError
+
     out = out or data_dir() / "digests"
     with open_radar(ctx) as radar:
         try:
@@ -66,6 +67,8 @@ def demo(
 ) -> None:
     """Run the whole pipeline on the bundled sample (a curated June-2023 list and a Hugging Face Papers page):
     ingest, embed, score, summarize, then write a daily digest and a weekly report."""
+    from paperradar.relevance import ProfileError
+
     with open_radar(ctx) as radar:
         console.print(f"database: {radar.db_path}", highlight=False, markup=False)
         try:

@@ -9,8 +9,6 @@ import typer
 from rich.table import Table
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain, progress
-from paperradar.embed import EmbedderError
-from paperradar.relevance import ProfileError, load_profile
 
 
 @app.command()
@@ -24,6 +22,9 @@ def score(
     only_relevant: Annotated[bool, typer.Option("--relevant", help="Only papers above the threshold.")] = False,
 ) -> None:
     """Score every paper in the database for an interest: score in [0, 1], relevant or not, and why."""
+    from paperradar.embed import EmbedderError
+    from paperradar.relevance import ProfileError, load_profile
+
     with open_radar(ctx) as radar, progress() as bar:
         try:  # a file the local user names is theirs to load; the web app selects profiles by name only
             profile = load_profile(interest) if interest and interest.endswith(".toml") else radar.profile(interest)

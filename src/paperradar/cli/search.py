@@ -9,9 +9,8 @@ import typer
 from rich.table import Table
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain, progress
-from paperradar.embed import EmbedderError
-from paperradar.index import MODES, QueryError, SearchFilters
 from paperradar.radar import RadarError
+from paperradar.store import SearchFilters
 
 
 def filters_from(
@@ -35,9 +34,12 @@ def search_cmd(
     tag: Annotated[str | None, typer.Option("--tag", help="Only papers you tagged so.")] = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Only papers of this topic (id or label).")] = None,
     like: Annotated[str | None, typer.Option("--like", help="More like this paper (an arXiv id).")] = None,
-    mode: Annotated[str, typer.Option("--mode", help=f"One of {', '.join(MODES)}.")] = "hybrid",
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, keyword or vector.")] = "hybrid",
 ) -> None:
     """Find papers by keyword and meaning (BM25 and embeddings, fused), or more like a given paper."""
+    from paperradar.embed import EmbedderError
+    from paperradar.index import QueryError
+
     if not query and not like:
         fail('give a query (e.g. paperradar search "KV cache compression") or --like ARXIV_ID', EXIT_BAD_INPUT)
     filters = filters_from(date_from, date_to, category, tag, topic)

@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, fail, open_radar
-from paperradar.deliver.email import DeliveryError
-from paperradar.relevance import ProfileError
 
 
 @app.command()
@@ -20,6 +18,9 @@ def send(
     """Send due digests: today's to daily subscribers, last week's report to weekly ones. A failed delivery
     (or a report that fails its grounding check) stays queued for the next run; nobody gets the same period
     twice."""
+    from paperradar.deliver.email import DeliveryError
+    from paperradar.relevance import ProfileError
+
     with open_radar(ctx) as radar:
         try:
             deliveries = radar.send(day=day, week=week)

@@ -9,7 +9,6 @@ import typer
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_radar
 from paperradar.config import SETTINGS
-from paperradar.relevance import ProfileError
 from paperradar.store import now_iso
 
 users_app = typer.Typer(help="Manage web users (multi-user mode).", no_args_is_help=True)
@@ -34,6 +33,7 @@ def serve(
     """Run the web app: today's digest, past days, weekly reports, search, papers, feedback, profiles, API."""
     import uvicorn
 
+    from paperradar.relevance import ProfileError
     from paperradar.web import create_app
     from paperradar.web.app import embed_backlog
 

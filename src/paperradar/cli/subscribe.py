@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain
-from paperradar.relevance import ProfileError
 from paperradar.store import now_iso
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -29,6 +28,8 @@ def subscribe(
     ] = None,
 ) -> None:
     """Subscribe an address to an interest's daily digest or weekly report (sent by `paperradar send`)."""
+    from paperradar.relevance import ProfileError
+
     if not _EMAIL.match(email):
         fail(f"not an e-mail address: {email!r}", EXIT_BAD_INPUT)
     if daily and weekly:
