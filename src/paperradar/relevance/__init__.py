@@ -109,6 +109,10 @@ def score_papers(
         row = {pid: n for n, pid in enumerate(all_ids)}
         wanted = [pid for pid in dict.fromkeys(ids) if pid in row]
         scored = scorer.score(list(store.papers.iter(wanted)), matrix[[row[p] for p in wanted]], background=matrix)
+    if profile.follow_authors:
+        from paperradar.relevance.library import mark_followed
+
+        mark_followed(scored, {p.id: p for p in store.papers.iter([s.id for s in scored])}, profile.follow_authors)
     return sorted(scored, key=lambda s: -s.score)
 
 
