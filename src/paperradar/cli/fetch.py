@@ -12,7 +12,7 @@ from paperradar.fetch import FetchReport, fetch_api, fetch_hf_daily, fetch_rss, 
 from paperradar.sources import SourceError
 from paperradar.sources.http import FetchError
 
-SOURCES = ("oai", "api", "rss", "hf")
+SOURCES = ("oai", "api", "rss", "hf", "zotero")
 
 
 def _categories(given: list[str] | None) -> list[str]:
@@ -49,11 +49,22 @@ def fetch(
     max_results: Annotated[int, typer.Option("--max", help="API: at most this many papers.")] = 500,
     day: Annotated[str | None, typer.Option("--date", help="HF: the day of the daily papers (YYYY-MM-DD).")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="Override the endpoint (mirrors, tests).")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Zotero: your numeric user id.")] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", envvar="PAPERRADAR_ZOTERO_KEY", help="Zotero: API key (never printed).")
+    ] = None,
+    collection: Annotated[str | None, typer.Option("--collection", help="Zotero: only this collection.")] = None,
 ) -> None:
     """Fetch new papers: an incremental, resumable OAI-PMH harvest; an arXiv API search; the day's RSS
-    announcements; or Hugging Face daily papers. arXiv is asked at most once every 3 seconds, with retries."""
+    announcements; Hugging Face daily papers; or your Zotero library (incremental). arXiv is asked at most once
+    every 3 seconds, with retries."""
     if source not in SOURCES:
         fail(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}", EXIT_BAD_INPUT)
+    if source == "zotero":
+        from paperradar.cli.library import fetch_zotero_command
+
+        fetch_zotero_command(ctx, user, key, collection, base_url)
+        return
     settings = config.load()
     client = make_client(float(settings["fetch.arxiv_interval"]), settings["fetch.contact"])
     urls = {"base_url": base_url} if base_url else {}

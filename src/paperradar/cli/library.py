@@ -10,7 +10,7 @@ import typer
 from paperradar import config
 from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_store
 from paperradar.sources import SourceError
-from paperradar.sources.http import FetchError
+from paperradar.sources.http import FetchError, PoliteClient
 
 
 def _embedder():  # type: ignore[no-untyped-def]
@@ -159,3 +159,39 @@ def teach(
                 liked += answer == "l"
                 disliked += answer == "d"
     console.print(f"{liked} liked, {disliked} disliked; profile {name} learns from them now", highlight=False)
+
+
+def fetch_zotero_command(
+    ctx: typer.Context, user: str | None, key: str | None, collection: str | None, base_url: str | None
+) -> None:
+    """`paperradar fetch zotero`: sync the reader's Zotero library (the key is never printed)."""
+    from paperradar.sources.zotero import ZoteroError, fetch_zotero
+
+    if not user:
+        fail("give --user ID (your numeric Zotero user id, shown at zotero.org/settings/keys)", EXIT_BAD_INPUT)
+    urls = {"base_url": base_url} if base_url else {}
+    with open_store(ctx) as store, PoliteClient(default_interval=0.5) as client:
+        try:
+            report = fetch_zotero(
+                store,
+                client,
+                user=user,
+                key=key,
+                collection=collection,
+                progress=lambda m: err.print(m, style="dim", highlight=False),
+                **urls,
+            )
+        except ZoteroError as e:
+            fail(str(e), EXIT_FAILURE)
+        except FetchError as e:
+            fail(str(e).replace(key, "***") if key else str(e), EXIT_FAILURE)
+        except ValueError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+    for note in report.notes:
+        console.print(note, style="dim", highlight=False)
+    r = report.ingest
+    console.print(
+        f"zotero: {report.items} item(s), {report.requests} request(s): {r.new} new, {r.updated} updated, "
+        f"{r.unchanged} unchanged, {r.quarantined} quarantined (library version {report.version})",
+        highlight=False,
+    )
