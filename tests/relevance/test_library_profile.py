@@ -93,7 +93,7 @@ def test_profiles_new_from_a_zotero_library_then_teach(runner, filled_db, hashin
             "profiles",
             "--new",
             "mine",
-            *sum((["--from", str(f)] for f in LIBRARY), []),
+            *[a for f in LIBRARY for a in ("--from", str(f))],
             "--follow",
             "Tim Dettmers",
             "--description",
