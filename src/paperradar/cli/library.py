@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from paperradar import config
 from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_store
+from paperradar.embed import Embedder
 from paperradar.sources import SourceError
 from paperradar.sources.http import FetchError, PoliteClient
 
 
-def _embedder():  # type: ignore[no-untyped-def]
+def _embedder() -> Embedder:
     from paperradar.embed import default_embedder
 
     return default_embedder()
@@ -91,7 +92,7 @@ def complete(
     from paperradar.fetch import make_client
 
     settings = config.load()
-    urls = {"base_url": base_url} if base_url else {}
+    urls: dict[str, Any] = {"base_url": base_url} if base_url else {}
     with open_store(ctx) as store, make_client(float(settings["fetch.arxiv_interval"]), settings["fetch.contact"]) as c:
         try:
             report = complete_metadata(
@@ -120,7 +121,7 @@ def teach(
 ) -> None:
     """Answer like / dislike / skip for the papers the profile is least sure about, one at a time."""
     from paperradar.relevance import ProfileError, feedback_key, load_profile, score_papers
-    from paperradar.relevance.library import least_sure
+    from paperradar.relevance.library import least_sure, teach_pool
     from paperradar.store import now_iso
 
     try:
@@ -132,9 +133,10 @@ def teach(
     asked = liked = disliked = 0
     with open_store(ctx) as store:
         seeds = set(profile.seeds)
+        pool = teach_pool(store)  # the recent papers: what the reader's digests will hold
         while asked < count:
             known = set(store.feedback.of_profile(feedback_key(name))) | seeds | answered
-            scored = score_papers(store, profile, embedder=embedder)
+            scored = score_papers(store, profile, pool, embedder=embedder)
             pick = least_sure(scored, profile.threshold, known)
             if not pick:
                 console.print("no unanswered papers left", highlight=False)
@@ -169,7 +171,7 @@ def fetch_zotero_command(
 
     if not user:
         fail("give --user ID (your numeric Zotero user id, shown at zotero.org/settings/keys)", EXIT_BAD_INPUT)
-    urls = {"base_url": base_url} if base_url else {}
+    urls: dict[str, Any] = {"base_url": base_url} if base_url else {}
     with open_store(ctx) as store, PoliteClient(default_interval=0.5) as client:
         try:
             report = fetch_zotero(

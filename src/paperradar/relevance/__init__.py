@@ -112,7 +112,8 @@ def score_papers(
     if profile.follow_authors:
         from paperradar.relevance.library import mark_followed
 
-        mark_followed(scored, {p.id: p for p in store.papers.iter([s.id for s in scored])}, profile.follow_authors)
+        by_id = {p.key: p for p in store.papers.iter([s.id for s in scored])}
+        mark_followed(scored, by_id, profile.follow_authors)
     return sorted(scored, key=lambda s: -s.score)
 
 

@@ -278,6 +278,17 @@ def _calibrate(
 # ---- teaching: active learning ---------------------------------------------------------------------------------
 
 
+def teach_pool(store: Store, days: int = 14) -> list[str] | None:
+    """Ids of the papers of the last ``days`` stored days (what a reader would be shown), or None for all."""
+    from datetime import date, timedelta
+
+    latest = store.papers.latest_day()
+    if not latest or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", latest[:10]):
+        return None
+    start = (date.fromisoformat(latest[:10]) - timedelta(days=days)).isoformat()
+    return [p.id for p in store.papers.select(date_from=start) if p.id] or None
+
+
 def least_sure(scored: Sequence[Scored], threshold: float, answered: set[str], n: int = 1) -> list[Scored]:
     """The ``n`` papers whose scores lie closest to the threshold (the profile's least sure), unanswered ones only."""
     pool = [s for s in scored if s.id not in answered]

@@ -122,11 +122,12 @@ def _authors(obj: dict[str, Any]) -> list[str]:
     v = _first(obj, AUTHORS)
     if isinstance(v, str):
         return split_people(v)
-    if isinstance(v, list):
-        if obj.get("creators") is v:  # Zotero: editors and contributors are not authors
-            return people(c for c in v if not isinstance(c, dict) or c.get("creatorType", "author") == "author")
-        return people(v)
-    return []
+    if not isinstance(v, list):
+        return []
+    values: list[Any] = list(v)
+    if obj.get("creators") is v:  # Zotero: editors and contributors are not authors
+        values = [c for c in values if not isinstance(c, dict) or c.get("creatorType", "author") == "author"]
+    return people(values)
 
 
 def unwrap(doc: Any) -> list[Any]:
