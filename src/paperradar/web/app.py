@@ -98,10 +98,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(AuthMiddleware)
     app.mount("/static", StaticFiles(directory=str(resources.files("paperradar.web") / "static")), name="static")
 
-    from paperradar.web import api, pages
+    from paperradar.web import api, pages, teach
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(teach.router)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
