@@ -34,6 +34,10 @@ from paperradar.sources.jsonl import paper_from_common
 from paperradar.store import Store, now_iso
 
 
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
 def week_of(day: str) -> str:
     y, w, _ = date.fromisoformat(day[:10]).isocalendar()
     return f"{y}-W{w:02d}"
@@ -56,8 +60,9 @@ def main() -> None:
     ap.add_argument("--topic", default="efficient_reasoning")
     ap.add_argument("--week", default="2025-W21")
     ap.add_argument("--seeds", type=int, default=30)
-    ap.add_argument("--pool", type=int, default=1200, help="other weeks' papers teach may ask about")
-    ap.add_argument("--background", type=int, default=1500, help="further ordinary papers in the database")
+    ap.add_argument("--pool", type=int, default=300, help="other weeks' papers teach may ask about")
+    ap.add_argument("--background", type=int, default=300, help="further ordinary papers in the database")
+    ap.add_argument("--week-others", type=int, default=400, help="the week's unlabelled papers kept (0: all)")
     args = ap.parse_args()
     t0 = time.time()
     labels = [json.loads(x) for x in (SHARED / "labels" / "efficiency_labels_dev.jsonl").open()]
@@ -68,8 +73,13 @@ def main() -> None:
             o = json.loads(line)
             rows[o["id"]] = o
     day = {i: str(o.get("listing_date") or o["published"])[:10] for i, o in rows.items()}
-    week_ids = [i for i in rows if week_of(day[i]) == args.week]
-    positives = {i for i in week_ids if i in topic_ids}
+    week_all = [i for i in rows if week_of(day[i]) == args.week]
+    positives = {i for i in week_all if i in topic_ids}
+    rng0 = random.Random(1)
+    week_rest = [i for i in week_all if i not in positives]
+    if args.week_others and len(week_rest) > args.week_others:
+        week_rest = rng0.sample(week_rest, args.week_others)  # a sample keeps the run short on a shared machine
+    week_ids = sorted(positives) + week_rest
     others = sorted((i for i in topic_ids if i in rows and week_of(day[i]) != args.week), key=lambda i: day[i])
     rng = random.Random(0)
     seeds = rng.sample(others, args.seeds)
@@ -86,7 +96,9 @@ def main() -> None:
         store = Store(Path(tmp) / "bench.db")
         papers = [paper_from_common(rows[i], "dev") for i in [*week_ids, *pool, *background]]
         ingest_items(store, papers, source="dev")
+        log(f"{store.papers.count()} papers stored; embedding")
         ensure_embeddings(store, embedder, None)
+        log("embedded")
         t_embed = time.time() - t0
         library: list[Paper] = [paper_from_common(rows[i], "library") for i in seeds]
         made = build_library_profile(store, embedder, "library", library, Path(tmp) / "profiles")
@@ -120,6 +132,8 @@ def main() -> None:
                 answered.add(pick)
                 store.feedback.set(key, pick, oracle(pick), now_iso())
                 likes += oracle(pick) == "like"
+                if n % 5 == 0:
+                    log(f"{mode}: {n} answers")
                 if n in (10, 30):
                     r = metrics(score_papers(store, profile, week_ids, embedder=embedder), positives, profile.threshold)
                     r["likes_among_answers"] = likes
@@ -127,8 +141,8 @@ def main() -> None:
         store.close()
     total = time.time() - t0
     out.append(
-        f"Sub-area `{args.topic}`; held-out week {args.week}: {len(week_ids)} papers, {len(positives)} labelled in "
-        f"the sub-area. Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
+        f"Sub-area `{args.topic}`; held-out week {args.week}: {len(week_all)} papers, {len(positives)} labelled in "
+        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} of the others drawn at random (seed 1). Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
         f"{len(set(seeds) & builtin_seeds)} of them and {len(positives & builtin_seeds)} of the week's positives are "
         f"also seeds of the built-in profile. Database: the week + {len(pool)} pool + {len(background)} other papers. "
         f"Library profile threshold {profile.threshold:.3f} (calibrated on {made.days} days); sub-areas: "

@@ -113,3 +113,19 @@ def test_retries_429_and_503_then_resumes_after_a_failure(store, replay_server, 
     report = complete_metadata(store, client(), batch=2, base_url=replay_server.url)
     assert [p["id_list"] for _, p in replay_server.requests] == ["2104.12255"]
     assert report.completed == 1 and not store.papers.incomplete()
+
+
+def test_complete_command_says_what_is_still_incomplete(
+    runner, db_path, replay_server, recordings, tmp_path, monkeypatch
+):
+    from paperradar.cli import app
+
+    monkeypatch.setenv("PAPERRADAR_FETCH_ARXIV_INTERVAL", "0")
+    f = id_file(tmp_path, ["1605.08386", "0808.05394"])
+    assert runner.invoke(app, ["--db", str(db_path), "ingest", str(f)]).exit_code == 0
+    replay_server.handler = arxiv_like(recordings)
+    r = runner.invoke(app, ["--db", str(db_path), "complete", "--base-url", replay_server.url])
+    assert r.exit_code == 0, r.output
+    assert "completed 1 of 2" in r.output and "still incomplete (1): 0808.05394" in r.output
+    r = runner.invoke(app, ["--db", str(db_path), "complete", "1605.08386", "--base-url", replay_server.url])
+    assert "nothing to complete" in r.output
