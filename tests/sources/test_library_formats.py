@@ -356,6 +356,9 @@ def test_common_jsonl_and_kaggle_keep_their_readers(tmp_path):
     f = tmp_path / "c.jsonl"
     f.write_text(json.dumps({"id": "2305.14314", "title": "Q", "abstract": "a", "authors": ["T D"]}) + "\n")
     assert detect(f.read_bytes()).name == "jsonl"
+    long = {"id": "2305.14314", "title": "Q", "abstract": "word " * 3000, "authors": ["T D"]}
+    assert detect((json.dumps(long) + "\n").encode()).name == "jsonl"  # a first line longer than the sniffed head
+    assert detect(json.dumps({"data": [{**long, "paperId": "x"}]}).encode()).name == "json"
     k = tmp_path / "k.json"
     k.write_text(json.dumps({"id": "2305.14314", "submitter": "x", "title": "Q", "authors_parsed": []}) + "\n")
     assert detect(k.read_bytes()).name == "kaggle"

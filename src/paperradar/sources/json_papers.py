@@ -3,6 +3,7 @@ and JSON arrays or JSON Lines of paper objects with common key spellings (see :m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,8 +116,12 @@ class PaperJson(Source):
         if not head.startswith(b"{"):
             return False
         first = _first_object(head)
-        if first is None:  # a pretty-printed document, or a first line longer than the head
-            return True
+        if first is None:
+            line = head.split(b"\n", 1)[0]
+            if len(line) < len(head) or len(head) < 8192:
+                return True  # a pretty-printed document: its first line is no whole object
+            # a first line longer than the head: an API answer, or a long line of the common JSONL
+            return any(m in line for m in FOREIGN_MARKERS) or bool(re.search(rb'"(data|results)"\s*:\s*\[', line))
         if any(isinstance(first.get(k), list) for k in WRAPPERS):
             return True
         line = head.split(b"\n", 1)[0]
