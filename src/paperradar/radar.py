@@ -24,6 +24,7 @@ from paperradar.models import IngestReport, Paper, normalize_arxiv_id
 from paperradar.store import SearchFilters, Store, default_db_path, now_iso
 
 if TYPE_CHECKING:  # heavy modules load on first use, so `paperradar --help` and a keyword search stay quick
+    from paperradar.complete import CompletionReport
     from paperradar.deliver.email import Deliverer, SendReport
     from paperradar.embed import Embedder
     from paperradar.fetch import FetchReport
@@ -31,7 +32,10 @@ if TYPE_CHECKING:  # heavy modules load on first use, so `paperradar --help` and
     from paperradar.llm import LLM
     from paperradar.pipeline import RunResult
     from paperradar.relevance import Profile, Scored
+    from paperradar.relevance.library import LibraryProfile
     from paperradar.reports import Digest, Report
+    from paperradar.sources.http import PoliteClient
+    from paperradar.sources.zotero import ZoteroReport
     from paperradar.topics import TopicModel
 
 FEEDBACK_VALUES = ("like", "dislike", "none")
@@ -461,6 +465,87 @@ class Radar:
             Delivery(freq, period, send_due(self.store, freq, period, make, deliverer, sender=sender, base_url=base))
             for freq, period, make in (("daily", day, daily), ("weekly", week, weekly))
         ]
+
+    # -- the reader's own library --------------------------------------------------------------------------
+
+    def client(self) -> PoliteClient:
+        """An HTTP client with the ``fetch.*`` politeness settings (request interval, contact address)."""
+        from paperradar.fetch import make_client
+
+        return make_client(float(self.settings["fetch.arxiv_interval"]), str(self.settings["fetch.contact"]))
+
+    def complete(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        base_url: str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> CompletionReport:
+        """Fill in papers known only by id (title, abstract, authors, dates) from the arXiv API, resumably."""
+        from paperradar.complete import complete_metadata
+
+        with self.client() as client:
+            if base_url:
+                return complete_metadata(self.store, client, ids=ids, progress=progress, base_url=base_url)
+            return complete_metadata(self.store, client, ids=ids, progress=progress)
+
+    def fetch_zotero(
+        self,
+        user: str,
+        key: str | None,
+        *,
+        collection: str | None = None,
+        base_url: str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> ZoteroReport:
+        """Sync the reader's Zotero library (or one collection) incrementally; the key is never logged."""
+        from paperradar.sources.http import PoliteClient
+        from paperradar.sources.zotero import ZOTERO_URL, fetch_zotero
+
+        with PoliteClient(default_interval=0.5) as client:
+            return fetch_zotero(
+                self.store,
+                client,
+                user=user,
+                key=key,
+                collection=collection,
+                base_url=base_url or ZOTERO_URL,
+                progress=progress,
+            )
+
+    def new_profile(
+        self,
+        name: str,
+        papers: Sequence[Paper],
+        *,
+        description: str = "",
+        follow: Sequence[str] = (),
+        owner: str | None = None,
+    ) -> LibraryProfile:
+        """A profile ``name`` seeded with a library's papers (ingested), with named sub-areas and a threshold
+        calibrated on the stored days; saved among ``owner``'s (or the reader's) profiles."""
+        from paperradar.relevance.library import build_library_profile
+        from paperradar.relevance.profiles import user_profiles_dir
+
+        return build_library_profile(
+            self.store,
+            self.embedder,
+            name,
+            papers,
+            user_profiles_dir(owner),
+            description=description,
+            follow_authors=follow,
+        )
+
+    def least_sure(self, name: str, *, reader: str | None = None, skip: Sequence[str] = ()) -> Scored | None:
+        """The recent paper profile ``name`` is least sure about (closest to its threshold) that the reader has
+        not answered nor skipped: the next question of `teach`."""
+        from paperradar.relevance.library import least_sure, teach_pool
+
+        profile = self.profile(name, reader)
+        answered = set(self.feedback_of(name, reader)) | set(profile.seeds) | set(skip)
+        pick = least_sure(self.score(profile, teach_pool(self.store), reader=reader), profile.threshold, answered)
+        return pick[0] if pick else None
 
     # -- composed jobs (paperradar.pipeline) --------------------------------------------------------------
 

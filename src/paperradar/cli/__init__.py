@@ -11,6 +11,7 @@ from paperradar.cli import export  # noqa: F401
 from paperradar.cli import feedback  # noqa: F401
 from paperradar.cli import fetch  # noqa: F401
 from paperradar.cli import ingest  # noqa: F401
+from paperradar.cli import library  # noqa: F401
 from paperradar.cli import score  # noqa: F401
 from paperradar.cli import search  # noqa: F401
 from paperradar.cli import send  # noqa: F401

@@ -107,10 +107,28 @@ def profiles(
     ctx: typer.Context,
     show: Annotated[str | None, typer.Option("--show", help="Print one profile's TOML.")] = None,
     add: Annotated[Path | None, typer.Option("--add", help="Install a profile from a TOML file.")] = None,
+    new: Annotated[
+        str | None, typer.Option("--new", help="Make a profile NAME from your library (with --from).")
+    ] = None,
+    library: Annotated[
+        list[Path] | None, typer.Option("--from", help="--new: a library export (BibTeX, RIS, CSV, CSL-JSON, ids...).")
+    ] = None,
+    description: Annotated[str | None, typer.Option("--description", help="--new: what the profile is about.")] = None,
+    follow: Annotated[
+        list[str] | None, typer.Option("--follow", help="--new: an author whose new papers always appear.")
+    ] = None,
+    complete: Annotated[
+        bool, typer.Option("--complete/--no-complete", help="--new: fetch missing abstracts from the arXiv API.")
+    ] = True,
 ) -> None:
-    """List interest profiles, show one, or add your own (saved under the data directory)."""
+    """List interest profiles, show one, add your own, or make one from your library (--new NAME --from FILE)."""
     from paperradar.relevance import ProfileError, load_profile, profile_text, save_profile
 
+    if new:
+        from paperradar.cli.library import new_profile
+
+        new_profile(ctx, new, library or [], description, follow or [], complete=complete)
+        return
     try:
         if show:
             print(profile_text(show), end="")

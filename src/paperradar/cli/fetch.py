@@ -31,7 +31,7 @@ def print_report(report: FetchReport) -> None:
 @app.command()
 def fetch(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="oai (OAI-PMH harvest), api (arXiv API search), rss, or hf.")],
+    source: Annotated[str, typer.Argument(help="oai (OAI-PMH harvest), api (arXiv API search), rss, hf, or zotero.")],
     category: Annotated[
         list[str] | None,
         typer.Option("--category", "-c", help="arXiv category (repeatable; default: fetch.categories)."),
@@ -45,11 +45,23 @@ def fetch(
     max_results: Annotated[int, typer.Option("--max", help="API: at most this many papers.")] = 500,
     day: Annotated[str | None, typer.Option("--date", help="HF: the day of the daily papers (YYYY-MM-DD).")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="Override the endpoint (mirrors, tests).")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Zotero: your numeric user id.")] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", envvar="PAPERRADAR_ZOTERO_KEY", help="Zotero: API key (never printed).")
+    ] = None,
+    collection: Annotated[str | None, typer.Option("--collection", help="Zotero: only this collection.")] = None,
 ) -> None:
     """Fetch new papers: an incremental, resumable OAI-PMH harvest; an arXiv API search; the day's RSS
-    announcements; or Hugging Face daily papers. arXiv is asked at most once every 3 seconds, with retries."""
+    announcements; Hugging Face daily papers; or your Zotero library (incremental). arXiv is asked at most once
+    every 3 seconds, with retries."""
     from paperradar.sources import SourceError
     from paperradar.sources.http import FetchError
+
+    if source == "zotero":
+        from paperradar.cli.library import fetch_zotero_command
+
+        fetch_zotero_command(ctx, user, key, collection, base_url)
+        return
 
     with open_radar(ctx) as radar:
         try:

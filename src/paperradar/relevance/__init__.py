@@ -126,6 +126,11 @@ def score_papers(
         row = {pid: n for n, pid in enumerate(all_ids)}
         wanted = [pid for pid in dict.fromkeys(ids) if pid in row]
         scored = scorer.score(list(store.papers.iter(wanted)), matrix[[row[p] for p in wanted]], background=matrix)
+    if profile.follow_authors:
+        from paperradar.relevance.library import mark_followed
+
+        by_id = {p.key: p for p in store.papers.iter([s.id for s in scored])}
+        mark_followed(scored, by_id, profile.follow_authors)
     return sorted(scored, key=lambda s: -s.score)
 
 

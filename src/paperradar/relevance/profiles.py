@@ -31,6 +31,7 @@ class Profile:
     include_categories: list[str] = field(default_factory=list)
     exclude_categories: list[str] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
+    follow_authors: list[str] = field(default_factory=list)  # their papers always appear, marked as such
     threshold: float = 0.5
     seed_vectors: np.ndarray | None = None
     seed_model: str | None = None
@@ -86,10 +87,11 @@ def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
         include_categories=_str_list(data, "include_categories", where),
         exclude_categories=_str_list(data, "exclude_categories", where),
         seeds=seeds,
+        follow_authors=_str_list(data, "follow_authors", where),
         threshold=float(threshold),
         source=where,
     )
-    if not (p.prototypes or p.include_keywords or p.seeds):
+    if not (p.prototypes or p.include_keywords or p.seeds or p.follow_authors):
         raise ProfileError(f"{where}: a profile needs a description, subtopics, include_keywords or seeds")
     seed_file = data.get("seed_file")
     if isinstance(seed_file, str) and folder is not None:

@@ -8,10 +8,13 @@ from paperradar.sources import (  # noqa: F401  (each module registers its forma
     csvfile,
     hf_daily,
     hf_search,
+    idlist,
+    json_papers,
     jsonl,
     kaggle,
     markdown,
     oaipmh,
+    ris,
     rss,
 )
 from paperradar.sources.base import Source, SourceError, detect, open_source, register, registered

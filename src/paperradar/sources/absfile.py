@@ -101,6 +101,7 @@ class AbsFile(Source):
     """One arXiv ``.abs`` metadata file."""
 
     name = "arxiv-abs"
+    expects = "an arXiv .abs header (Paper:/From:/Title:)"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

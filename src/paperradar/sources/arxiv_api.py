@@ -193,6 +193,7 @@ class ArxivAtom(Source):
     """An arXiv API Atom response saved to a file."""
 
     name = "arxiv-api"
+    expects = "an arXiv API Atom feed"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
@@ -214,6 +215,7 @@ class ArxivApiRecording(Source):
     stores them); the body is parsed as an API response, so a recorded error feed raises ArxivApiError."""
 
     name = "arxiv-api-recording"
+    expects = "a recorded API response {url, status_code, body}"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

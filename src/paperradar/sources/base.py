@@ -29,6 +29,7 @@ class Source(abc.ABC):
     """
 
     name: ClassVar[str]
+    expects: ClassVar[str] = ""  # what sniff looks for, named when no format fits
 
     def __init__(self, data: bytes, origin: str = "") -> None:
         self.data = data
@@ -81,10 +82,15 @@ def detect(data: bytes, filename: str = "", fmt: str | None = None) -> type[Sour
     for cls in _REGISTRY:
         if cls.sniff(head, filename):
             return cls
-    raise SourceError(
-        f"{filename or 'input'}: not a format paperradar can read "
-        f"(try --format; known: {', '.join(c.name for c in _REGISTRY)})"
-    )
+    raise SourceError(f"{filename or 'input'}: not a format paperradar can read; {_why_not(head)}")
+
+
+def _why_not(head: bytes) -> str:
+    """One clause saying what the input starts with and what each format would have needed."""
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+    start = (first[:40] + "...") if len(first) > 40 else first
+    tried = "; ".join(f"{c.name} needs {c.expects}" if c.expects else c.name for c in _REGISTRY)
+    return f"it starts with {start!r}, and each format was tried: {tried} (force one with --format NAME)"
 
 
 def open_source(path: Path, fmt: str | None = None) -> Source:

@@ -8,24 +8,34 @@ from collections.abc import Iterator
 
 from paperradar.models import Paper, Rejected, split_arxiv_id
 from paperradar.sources.base import Item, Source, SourceError, register
-from paperradar.sources.text import iso_date, split_authors
+from paperradar.sources.ids import find_arxiv_id, find_doi, split_people
+from paperradar.sources.text import iso_date
 
 ALIASES = {
     "title": ("title", "paper", "paper title", "name"),
-    "abstract": ("abstract", "summary", "description"),
+    "abstract": ("abstract", "abstract note", "abstractnote", "summary", "description"),
     "authors": ("authors", "author", "creators"),
-    "id": ("id", "arxiv_id", "arxiv id", "arxiv", "eprint", "paper_id"),
+    "id": ("id", "arxiv_id", "arxiv id", "arxivid", "arxiv", "eprint", "paper_id", "archive id"),
     "url": ("url", "link", "pdf", "pdf_url", "abs_url"),
-    "categories": ("categories", "category", "tags", "subjects"),
-    "published": ("published", "date", "year", "published_date", "submitted"),
+    "categories": ("categories", "category", "tags", "subjects", "manual tags"),
+    "published": ("published", "date", "publication year", "year", "published_date", "submitted"),
     "doi": ("doi",),
     "comment": ("comment", "comments", "note", "notes"),
+    "added": ("date added", "added", "dateadded", "date_added"),
 }
+# Other columns where Zotero and friends leave the arXiv id ("Extra: arXiv: 2305.14314", "Number: arXiv:...").
+_ID_COLUMNS = ("number", "extra", "archive location", "publication title", "journal", "notes", "report number")
 
 
 def _columns(header: list[str]) -> dict[str, str]:
     lower = {h.strip().lower(): h for h in header}
-    return {field: lower[a] for field, names in ALIASES.items() for a in names if a in lower}
+    found = {}
+    for field, names in ALIASES.items():
+        for a in names:  # the first alias present wins: "Date" (a day) before "Publication Year"
+            if a in lower:
+                found[field] = lower[a]
+                break
+    return found
 
 
 @register
@@ -33,6 +43,7 @@ class CsvFile(Source):
     """A CSV/TSV file whose header names a title column."""
 
     name = "csv"
+    expects = "a header row with a Title column"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
@@ -61,20 +72,25 @@ class CsvFile(Source):
             if not title:
                 yield Rejected(f"row {n}", "row has no title", ",".join(str(v) for v in row.values())[:10000])
                 continue
-            ids = split_arxiv_id(get("id")) or split_arxiv_id(get("url")) if (get("id") or get("url")) else None
+            lower = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
+            ids = (split_arxiv_id(get("id")) if get("id") else None) or find_arxiv_id(
+                get("id"), get("url"), get("doi"), *(lower.get(c) for c in _ID_COLUMNS)
+            )
             cats = get("categories").replace(",", " ").replace(";", " ").split()
+            added = get("added")
             yield Paper(
                 id=ids[0] if ids else None,
                 version=ids[1] if ids else None,
                 title=title,
                 abstract=get("abstract"),
-                authors=split_authors(get("authors")),
+                authors=split_people(get("authors")),
                 categories=cats,
                 published=iso_date(get("published"))
                 or (get("published")[:4] if get("published")[:4].isdigit() else None),
-                doi=get("doi") or None,
+                doi=find_doi(get("doi")),
                 comment=get("comment") or None,
                 links={"url": get("url")} if get("url") else {},
                 source=f"csv:{self.origin}",
+                extra={"added": added} if added else {},
                 raw=dict(row),
             )

@@ -66,6 +66,7 @@ class HfDailyPapers(Source):
     """A saved Hugging Face daily papers API response."""
 
     name = "hf-daily"
+    expects = "a JSON array of {paper: ...} objects"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

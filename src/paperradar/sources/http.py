@@ -84,7 +84,12 @@ class PoliteClient:
         self.sleep(seconds)
 
     def get(
-        self, url: str, params: dict[str, str | int] | None = None, *, ok_status: frozenset[int] = frozenset()
+        self,
+        url: str,
+        params: dict[str, str | int] | None = None,
+        *,
+        ok_status: frozenset[int] = frozenset(),
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """GET with rate limiting and retries; return the response (2xx, or a status in ``ok_status``).
 
@@ -96,7 +101,7 @@ class PoliteClient:
             self._wait_turn(host)
             self.requests += 1
             try:
-                response = self._client.get(url, params=params)
+                response = self._client.get(url, params=params, headers=headers)
             except (httpx.TimeoutException, httpx.TransportError) as e:
                 last_error = f"{type(e).__name__}: {e}"
                 wait = None

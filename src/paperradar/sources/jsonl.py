@@ -74,6 +74,7 @@ class CommonJsonl(Source):
     """paperradar's common JSONL: ``id, title, abstract, authors, categories, published, source`` per line."""
 
     name = "jsonl"
+    expects = 'one JSON object a line with "title"'
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

@@ -60,6 +60,7 @@ class KaggleSnapshot(Source):
     """Kaggle/Cornell arXiv snapshot JSONL."""
 
     name = "kaggle"
+    expects = "JSON lines with submitter and authors_parsed"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

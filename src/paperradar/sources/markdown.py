@@ -91,6 +91,7 @@ class MarkdownList(Source):
     """A Markdown file listing arXiv papers."""
 
     name = "markdown"
+    expects = "[Title](arXiv link) lines"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

@@ -216,6 +216,7 @@ class OaiPmh(Source):
     """A saved OAI-PMH response (arXiv or arXivRaw metadata)."""
 
     name = "oai-pmh"
+    expects = "an OAI-PMH XML response"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

@@ -97,6 +97,7 @@ class ArxivRss(Source):
     """A saved arXiv RSS feed."""
 
     name = "arxiv-rss"
+    expects = "an arXiv RSS feed"
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:

@@ -43,7 +43,17 @@ _COLUMNS = (
 )
 # A paper's day in SQL: the twin of models.Paper.day (announced, else published, else first stored).
 DAY_SQL = "substr(COALESCE(announced, published, first_seen), 1, 10)"
-_MERGE_FILL = ("abstract", "primary_category", "published", "updated", "announced", "comment", "doi", "journal_ref")
+_MERGE_FILL = (
+    "title",
+    "abstract",
+    "primary_category",
+    "published",
+    "updated",
+    "announced",
+    "comment",
+    "doi",
+    "journal_ref",
+)
 _CHUNK = 500
 
 
@@ -398,6 +408,14 @@ class PaperRepo:
         sql = "SELECT * FROM papers" + (f" WHERE {where}" if where else "") + " ORDER BY pk"
         for row in conn.execute(sql, params):
             yield paper_from_row(row)
+
+    def incomplete(self, ids: Iterable[str] | None = None) -> list[Paper]:
+        """Stored arXiv papers (all, or among ``ids``) still missing a title, abstract or authors: those read from
+        id lists and sparse exports, to be completed from arXiv."""
+        sql = "id NOT LIKE 'title:%' AND (title = '' OR abstract = '' OR authors = '[]')"
+        if ids is None:
+            return list(self.iter(where=sql))
+        return [p for p in self.iter(ids) if p.id and (not p.title or not p.abstract or not p.authors)]
 
     def quarantined(self, limit: int = 100) -> list[sqlite3.Row]:
         """The most recent quarantined records."""

@@ -17,6 +17,7 @@ from paperradar.radar import Radar
 from paperradar.web.api import router as api_router
 from paperradar.web.auth import resolve, set_session_cookie
 from paperradar.web.pages import router as pages_router
+from paperradar.web.teach import router as teach_router
 from paperradar.web.views import render
 
 
@@ -76,6 +77,7 @@ def create_app(radar: Radar, *, multi_user: bool = False, secure_cookies: bool =
     app.mount("/static", StaticFiles(directory=str(resources.files("paperradar.web") / "static")), name="static")
     app.include_router(pages_router)
     app.include_router(api_router)
+    app.include_router(teach_router)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
