@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import SHARED, write_section
 
-from paperradar.embed import make_embedder, ensure_embeddings
+from paperradar.embed import ensure_embeddings, make_embedder
 from paperradar.ingest import ingest_items
 from paperradar.models import Paper
 from paperradar.relevance import feedback_key, load_profile, score_papers
