@@ -142,7 +142,8 @@ def main() -> None:
     total = time.time() - t0
     out.append(
         f"Sub-area `{args.topic}`; held-out week {args.week}: {len(week_all)} papers, {len(positives)} labelled in "
-        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} of the others drawn at random (seed 1). Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
+        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} of the others drawn at random (seed 1). "
+        f"Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
         f"{len(set(seeds) & builtin_seeds)} of them and {len(positives & builtin_seeds)} of the week's positives are "
         f"also seeds of the built-in profile. Database: the week + {len(pool)} pool + {len(background)} other papers. "
         f"Library profile threshold {profile.threshold:.3f} (calibrated on {made.days} days); sub-areas: "
