@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from paperradar.store import Store, StoreError
@@ -21,8 +22,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+# Markup is off: titles, names, queries and paths are printed as data ("[/INST]" or "TIME[t]" in a title would
+# otherwise crash rich or vanish). The few lines that colour our own words pass markup=True or a Text.
+console = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -52,7 +55,7 @@ def main_options(
 
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code`` (2 bad input, 1 failure)."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -11,7 +11,14 @@ from rich.table import Table
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store
 from paperradar.models import normalize_arxiv_id
-from paperradar.relevance import ProfileError, list_profiles, load_profile, profile_text, save_profile
+from paperradar.relevance import (
+    ProfileError,
+    list_profiles,
+    load_profile,
+    load_profile_file,
+    profile_text,
+    save_profile,
+)
 from paperradar.store import Store, now_iso
 
 InterestOpt = Annotated[str, typer.Option("--interest", "-i", help="The profile this feedback teaches.")]
@@ -113,7 +120,7 @@ def profiles(
             print(profile_text(show), end="")
             return
         if add:
-            prof = load_profile(str(add))
+            prof = load_profile_file(add)
             path = save_profile(prof.name, add.read_text(encoding="utf-8"))
             console.print(f"saved profile {prof.name} to {path}", highlight=False)
             return

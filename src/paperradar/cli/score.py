@@ -10,7 +10,7 @@ from rich.table import Table
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
 from paperradar.embed import EmbedderError
-from paperradar.relevance import ProfileError, load_profile, score_papers
+from paperradar.relevance import ProfileError, load_profile_arg, score_papers
 
 
 @app.command()
@@ -23,7 +23,7 @@ def score(
 ) -> None:
     """Score every paper in the database for an interest: score in [0, 1], relevant or not, and why."""
     try:
-        profile = load_profile(interest)
+        profile = load_profile_arg(interest)
     except ProfileError as e:
         fail(str(e), EXIT_BAD_INPUT)
     with open_store(ctx) as store, progress() as bar:

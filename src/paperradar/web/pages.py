@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from paperradar.index import QueryError, SearchFilters, more_like_this, search
 from paperradar.models import normalize_arxiv_id
 from paperradar.relevance import ProfileError, feedback_key, list_profiles, profile_text, save_profile, score_papers
+from paperradar.render import html_body
 from paperradar.render import render as render_doc
 from paperradar.reports import build_digest, build_report, week_of, week_range
 from paperradar.store import now_iso
@@ -118,8 +119,7 @@ def weekly(request: Request, week: str, interest: str | None = None) -> Response
         report = build_report(request.app.state.stores.get(), a, b, interest, period=week)
     except (ValueError, ProfileError) as e:
         raise HTTPException(400, str(e)) from e
-    html = render_doc(report, "html")
-    body = html.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    body = html_body(report)  # Markup built by the renderer, every piece of paper text escaped
     return render(request, "report.html", {"week": week, "body": body, "interest": interest})
 
 
