@@ -10,10 +10,11 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from paperradar.store import Store, StoreError
+from paperradar.store.db import restore_hint
 
 app = typer.Typer(
     name="paperradar",
@@ -67,8 +68,13 @@ def open_store(ctx: typer.Context) -> Iterator[Store]:
         store = Store(db)
     except StoreError as e:
         fail(str(e))
+    if store.db.corrupt is not None:  # found damaged on open: say how to restore instead of half-working
+        store.close()
+        fail(f"{store.path} is damaged ({store.db.corrupt}); {restore_hint(store.path)}")
     try:
         yield store
+    except StoreError as e:  # e.g. corruption met mid-command (StoreCorrupt): one line, not a traceback
+        fail(str(e))
     finally:
         store.close()
 

@@ -28,6 +28,12 @@ def serve(
     interest: Annotated[
         str, typer.Option("--interest", help="Default interest shown on the front page.")
     ] = "efficiency",
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies", help="Behind a TLS reverse proxy: mark cookies Secure and send HSTS (docs/security.md)."
+        ),
+    ] = False,
 ) -> None:
     """Run the web app: today's digest, past days, weekly reports, search, papers, feedback, profiles, API."""
     import uvicorn
@@ -45,13 +51,15 @@ def serve(
     base = config.get("web.base_url")
     if base == config.SETTINGS["web.base_url"].default:
         base = f"http://{host}:{port}"
-    application = create_app(Settings(db=db, multi_user=multi_user, interest=interest, base_url=base))
+    application = create_app(Settings(db=db, multi_user=multi_user, interest=interest, base_url=base, secure_cookies=secure_cookies))
     embed_backlog(db)
     console.print(
         f"paperradar on http://{host}:{port}/ (database {db}; {'multi-user' if multi_user else 'single-user'} mode)",
         highlight=False,
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    # proxy_headers: behind a reverse proxy on this machine the client's address (log-in throttling) is read from
+    # X-Forwarded-For; uvicorn trusts it only from 127.0.0.1 by default.
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 @users_app.command("add")

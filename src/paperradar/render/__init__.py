@@ -43,7 +43,7 @@ def md_url(value: object) -> str:
     s = str(value or "").strip()
     if not re.match(r"https?://", s, re.I):
         return "#"
-    return _URL_UNSAFE.sub(lambda m: "%{:02X}".format(ord(m.group(0))), s)
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", s)
 
 
 _env.filters["md"] = md_escape

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -64,8 +65,8 @@ def read_bytes(path: Path) -> bytes:
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise SourceError(f"{path}: damaged gzip file ({e})") from e
+        except (OSError, EOFError, zlib.error) as e:  # zlib.error: a corrupt deflate stream
+            raise SourceError(f"{path}: damaged gzip file ({e}); download or copy it again") from e
     return data
 
 

@@ -286,9 +286,18 @@ def login(
 ) -> Response:
     """Check the password and start a session."""
     store = request.app.state.stores.get()
+    throttle, address = request.app.state.login_throttle, request.client.host if request.client else "?"
+    if wait := throttle.retry_after(name, address):  # checked before the (deliberately slow) scrypt
+        response = render(
+            request, "login.html", {"next_url": next, "error": f"too many failed log-ins; wait {wait} s"}, status=429
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = store.accounts.authenticate(name, password)
     if user is None:
+        throttle.failed(name, address)
         return render(request, "login.html", {"next_url": next, "error": "wrong user name or password"}, status=401)
+    throttle.succeeded(name)
     token, _csrf = store.accounts.new_session(user)
     response = _back(next, "/")
     set_session_cookie(response, token, request.app.state.settings.secure_cookies)
