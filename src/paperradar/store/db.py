@@ -167,8 +167,15 @@ class Database:
         except StoreCorrupt:
             pass  # opened, so that what is readable can still be read; every write is refused
         except sqlite3.DatabaseError as e:
+            if _is_corruption(e) and self.path.stat().st_size > 0 and self._looks_like_sqlite():
+                self.mark_corrupt(str(e))  # a damaged SQLite file, not a foreign one: say how to restore it
+                return
             self.conn.close()
             raise StoreError(f"{self.path}: not a paperradar database ({e})") from e
+
+    def _looks_like_sqlite(self) -> bool:
+        with open(self.path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
 
     def _marker(self) -> Path:
         return self.path.parent / f"{self.path.name}.files" / "DAMAGED"
