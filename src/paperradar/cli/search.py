@@ -8,10 +8,14 @@ import orjson
 import typer
 from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
-from paperradar.embed import EmbedderError
-from paperradar.index import MODES, QueryError, SearchFilters, more_like_this, search
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_store, progress
+from paperradar.embed import EmbedderError, default_embedder
+from paperradar.index import MODES, QueryError, SearchFilters, more_like_this, search, vector_coverage
 from paperradar.models import normalize_arxiv_id
+
+# A search embeds a backlog this small itself (seconds); a larger one is left to `paperradar embed`, and the
+# search answers at once from what is embedded (saying how much that is).
+INLINE_EMBED = 200
 
 
 def filters_from(
@@ -45,7 +49,9 @@ def search_cmd(
         task = bar.add_task("embedding new papers", total=None)
         try:
             if like:
-                hits = more_like_this(store, normalize_arxiv_id(like) or like, limit=limit, filters=filters)
+                hits = more_like_this(
+                    store, normalize_arxiv_id(like) or like, limit=limit, filters=filters, embed_limit=INLINE_EMBED
+                )
             else:
                 hits = search(
                     store,
@@ -54,11 +60,15 @@ def search_cmd(
                     filters=filters,
                     mode=mode,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    embed_limit=INLINE_EMBED,
                 )
+            note = vector_coverage(store, default_embedder().name).note() if mode != "keyword" else None
         except QueryError as e:
             fail(str(e), EXIT_BAD_INPUT)
         except EmbedderError as e:
             fail(str(e))
+    if note:
+        err.print(note, style="yellow", highlight=False)
     if jsonl:
         for h in hits:
             print(orjson.dumps(h.as_dict()).decode())

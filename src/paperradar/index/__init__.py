@@ -91,6 +91,33 @@ def vector_index(store: Store, model: str) -> VectorIndex:
     return index
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the collection the meaning (vector) side can find: papers with a vector of ``total``."""
+
+    embedded: int
+    total: int
+
+    @property
+    def missing(self) -> int:
+        """Papers without a vector yet."""
+        return max(0, self.total - self.embedded)
+
+    def note(self) -> str | None:
+        """A line for the reader when the meaning side does not cover everything, else None."""
+        if not self.missing:
+            return None
+        return (
+            f"the meaning side of search covers {self.embedded:,} of {self.total:,} papers (keyword search covers "
+            f"all); run `paperradar embed` to embed the other {self.missing:,}"
+        )
+
+
+def vector_coverage(store: Store, model: str) -> Coverage:
+    """How many stored papers have a vector for ``model``, of how many (two counts; cheap at any size)."""
+    return Coverage(store.embeddings.count_live(model), store.papers.count())
+
+
 def _prepare(store: Store, embedder: Embedder | None, progress: Callable[[int, int], None] | None) -> Embedder:
     embedder = embedder or default_embedder()
     ensure_embeddings(store, embedder, progress=progress)
@@ -188,11 +215,14 @@ def search(
     mode: str = "hybrid",
     progress: Callable[[int, int], None] | None = None,
     update: bool = True,
+    embed_limit: int | None = None,
 ) -> list[SearchHit]:
     """Search stored papers; raise QueryError (one line) for a malformed query.
 
     With ``update`` (the CLI) papers not yet indexed or embedded are processed first; the web app passes False
-    so a request never carries an ingest's backlog, and searches what is indexed so far.
+    so a request never carries an ingest's backlog, and searches what is indexed so far. ``embed_limit`` bounds
+    that: when more papers than this lack a vector, none is embedded now and the meaning side searches what is
+    embedded (see :func:`vector_coverage`; ``paperradar embed`` embeds the rest).
     """
     if mode not in MODES:
         raise QueryError(f"unknown search mode {mode!r}; choose one of: {', '.join(MODES)}")
@@ -209,7 +239,10 @@ def search(
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
     if mode in ("hybrid", "vector"):
-        embedder = _prepare(store, embedder, progress) if update else (embedder or default_embedder())
+        embedder = embedder or default_embedder()
+        small_backlog = embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit
+        if update and small_backlog:
+            _prepare(store, embedder, progress)
         vector = _vector(store, engine, embedder, q, depth, filters)
     fused = fuse(keyword, vector, keyword_weight=KEYWORD_WEIGHT)
     titles = store.search.titles([h.id for h in fused[: limit + 10]])
@@ -229,11 +262,17 @@ def more_like_this(
     limit: int = 10,
     filters: SearchFilters | None = None,
     embedder: Embedder | None = None,
+    embed_limit: int | None = None,
 ) -> list[SearchHit]:
-    """Papers nearest to ``paper_id`` by embedding (the paper itself excluded)."""
+    """Papers nearest to ``paper_id`` by embedding (the paper itself excluded); ``embed_limit`` as in
+    :func:`search` (the paper itself is embedded in any case)."""
     if store.papers.status(paper_id) is None:
         raise QueryError(f"no paper {paper_id!r} in the database")
-    embedder = _prepare(store, embedder, None)
+    embedder = embedder or default_embedder()
+    if embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit:
+        _prepare(store, embedder, None)
+    else:
+        ensure_embeddings(store, embedder, [paper_id])
     _ids, vecs = store.embeddings.matrix(embedder.name, [paper_id])
     candidates = vector_index(store, embedder.name).search(vecs[0], limit * 5 + 1)
     active = filters is not None and filters.active()
@@ -245,6 +284,7 @@ def more_like_this(
 
 __all__ = [
     "MODES",
+    "Coverage",
     "ExactIndex",
     "Fts5Index",
     "HnswIndex",
@@ -260,5 +300,6 @@ __all__ = [
     "parse",
     "search",
     "sync_keyword_index",
+    "vector_coverage",
     "vector_index",
 ]
