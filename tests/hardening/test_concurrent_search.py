@@ -12,10 +12,30 @@ from pathlib import Path
 
 import orjson
 
-WORDS = (
-    "cache attention sparse quantization decoding speculative pruning distillation kernel memory latency "
-    "throughput transformer token eviction mixture expert routing adapter low rank gradient"
-).split()
+WORDS = [
+    "cache",
+    "attention",
+    "sparse",
+    "quantization",
+    "decoding",
+    "speculative",
+    "pruning",
+    "distillation",
+    "kernel",
+    "memory",
+    "latency",
+    "throughput",
+    "transformer",
+    "token",
+    "eviction",
+    "mixture",
+    "expert",
+    "routing",
+    "adapter",
+    "low",
+    "rank",
+    "gradient",
+]
 
 
 def _corpus(path: Path, start: int, n: int, seed: int) -> None:

@@ -72,7 +72,7 @@ def test_html_digest_shows_paper_markdown_as_text(evil_db, runner, tmp_path):
     assert "[x](https://evil.example/phish)" in text  # the title, shown as typed
     for tag, attrs in parser.tags:
         assert "evil.example" not in (attrs.get("href") or "") + (attrs.get("src") or ""), (tag, attrs)
-        assert tag not in ("script", "img") or tag == "img" and (attrs.get("src") or "").startswith("data:")
+        assert tag not in ("script", "img") or (tag == "img" and (attrs.get("src") or "").startswith("data:"))
     # our own <details> blocks survive; the abstract's does not become one
     assert sum(t == "details" for t, _ in parser.tags) == text.count("Summary")
 

@@ -13,8 +13,8 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from paperradar.relevance.profiles import user_profiles_dir
 from paperradar.models import Paper
+from paperradar.relevance.profiles import user_profiles_dir
 from paperradar.store import Store
 from paperradar.web import Settings, create_app
 
