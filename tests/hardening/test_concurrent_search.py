@@ -78,7 +78,7 @@ def test_searches_during_ingests_never_crash_or_come_back_empty(tmp_path):
         return r.returncode, r.stderr[-400:], len(r.stdout.splitlines())
 
     with ThreadPoolExecutor(4) as pool:
-        ingests = [pool.submit(_cli, env, "ingest", str(f)) for f in files[1:]]
+        ingests = [pool.submit(_cli, env, "ingest", str(f)) for f in files[1:]]  # two writers at once
         searches = list(pool.map(search, range(24)))
     for job in ingests:
         assert job.result().returncode == 0, job.result().stderr
@@ -87,3 +87,37 @@ def test_searches_during_ingests_never_crash_or_come_back_empty(tmp_path):
     assert all(n > 0 for _c, _e, n in searches), [n for _c, _e, n in searches]
     final = _cli(env, "search", "cache 9999", "--mode", "keyword", "--jsonl", "-n", "3")  # the last committed state
     assert final.returncode == 0 and '"2501.09999"' in final.stdout.splitlines()[0], final.stdout
+
+
+def test_a_search_between_another_writers_commit_and_its_meta_write_keeps_the_index(tmp_path):
+    """The window that made searches come back empty: a writer has committed to tantivy but not yet recorded it in
+    its meta file (it is merging segments). A search then must neither rebuild nor wipe the folder."""
+    from paperradar.index.keyword import _document, _Files, _writer_lock
+    from paperradar.store import Store
+
+    env = {
+        **os.environ,
+        "PAPERRADAR_DB": str(tmp_path / "radar.db"),
+        "PAPERRADAR_INDEX_TANTIVY_THRESHOLD": "500",
+        "PAPERRADAR_EMBEDDER": "hashing",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    _corpus(tmp_path / "a.jsonl", 0, 2000, 1)
+    assert _cli(env, "ingest", str(tmp_path / "a.jsonl")).returncode == 0
+    folder = tmp_path / "radar.db.files" / "index" / "keyword-tantivy"
+    files = _Files(folder)
+    assert files.open()
+    with Store(tmp_path / "radar.db") as store, _writer_lock(files.lock_path) as mine:
+        assert mine
+        writer = files.index.writer(heap_size=50_000_000, num_threads=1)
+        for row in store.search.index_rows(0, 10):
+            writer.add_json(_document(row))  # (a re-indexed paper, say)
+        writer.commit()  # committed; the meta file still has the old document count
+        r = _cli(env, "search", "cache attention", "--mode", "keyword", "--jsonl")
+        del writer
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) == 20, r.stdout
+    import tantivy
+
+    # the folder was neither wiped nor rebuilt by the search: the other writer's commit is all there
+    assert tantivy.Index.open(str(folder)).searcher().num_docs == 2010
