@@ -178,7 +178,7 @@ def paper_page(request: Request, paper_id: str) -> Response:
     scored = {s.id: s for s in score_papers(store, interest, [pid], reader=_reader(request))}.get(
         pid
     )  # user's own profile first
-    similar = more_like_this(store, pid, limit=8)
+    similar = more_like_this(store, pid, limit=8, embed_limit=0)  # never carry an ingest's backlog
     item = paper_view(
         p,
         bullets=summary.bullets,
