@@ -212,7 +212,7 @@ def _cut(s: str, n: int) -> str:
 def _json_size(v: Any) -> int:
     import orjson
 
-    return len(orjson.dumps(v, default=str))
+    return len(orjson.dumps(v, default=str, option=orjson.OPT_NON_STR_KEYS))
 
 
 def bound_record(item: Paper | Rejected) -> Paper | Rejected:

@@ -196,3 +196,20 @@ def test_query_language_parses_or_says_why(engines, text):
                 assert str(e)
                 continue
             assert all(isinstance(i, str) and isinstance(s, float) for i, s in hits)
+
+
+def test_what_the_fuzzer_found(runner, tmp_path):
+    """Inputs hypothesis found (at 400 examples) that crashed with a traceback or a multi-line error."""
+    from paperradar.cli import app
+
+    db = str(tmp_path / "r.db")
+    cases = {
+        "cr-nul.csv": (b"id,title\n\r\x00", 0),  # was a csv.Error traceback; now read (nothing in it)
+        "nul.xml": (SEEDS[-1][:1] + b"\x00" + SEEDS[-1][1:], 2),  # lxml's message spans two lines
+        "surplus.csv": (b"id,title,abstract\n2501.00001,A title,An abstract,one cell too many\n", 0),  # None key
+    }
+    for name, (data, code) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        r = runner.invoke(app, ["--db", db, "ingest", str(tmp_path / name)])
+        assert r.exit_code == code, (name, r.output)
+        assert "Traceback" not in r.output and (code == 0 or len(r.output.strip().splitlines()) == 1), r.output

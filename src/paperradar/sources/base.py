@@ -17,8 +17,12 @@ Item = Paper | Rejected
 class SourceError(Exception):
     """A whole input could not be read: not this format, not well-formed, or an error response.
 
-    The message is one line for a person: it names the input and what is wrong.
+    The message is one line for a person: it names the input and what is wrong (line breaks in a parser
+    library's message are folded into spaces here, whichever source raises it).
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(" ".join(str(message).split()), *args)
 
 
 class Source(abc.ABC):
