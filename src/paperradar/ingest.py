@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from paperradar.models import IngestReport, Paper, Rejected
+from paperradar.models import IngestReport, Paper, Rejected, bound_record
 from paperradar.sources import Source, open_source
 from paperradar.store import Store, now_iso
 
@@ -35,12 +35,15 @@ def ingest_items(
 ) -> IngestReport:
     """Write parsed items in batches of ``batch``, one transaction each; return the counts.
 
+    Every item first passes :func:`~paperradar.models.bound_record`: an oversized title is quarantined, a long
+    abstract, list or payload is cut (``extra["limits"]`` says what).
+
     The next batch is parsed in a second thread while the current one is written (SQLite releases the GIL while
     it writes), so parsing and storing overlap on two cores. Re-running after a crash is safe: every batch
     either landed whole or not at all, and writes are idempotent (dedup by id, versions merged).
     """
     report = IngestReport()
-    batches = _batches(items, batch)
+    batches = _batches(map(bound_record, items), batch)  # every field within LIMITS, whatever the source
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
         pending = pool.submit(next, batches, None)
         while (current := pending.result()) is not None:

@@ -205,3 +205,101 @@ class IngestReport:
     def changed(self) -> int:
         """New plus updated papers."""
         return self.new + self.updated
+
+
+# ---- size limits at ingest ---------------------------------------------------------------------------------------
+# Every record from every source passes through bound_record before it is stored, so a parser never needs its own
+# limits. A field that cannot be shortened meaningfully (a title that is a page long) sends the record to the
+# quarantine with the reason; a long abstract, list or payload is cut, and extra["limits"] says what was cut.
+# arXiv's longest abstracts are ~1,920 characters and its longest author lists ~3,000 names: real records pass.
+LIMITS = {
+    "title": 1_000,  # characters; longer: quarantined
+    "abstract": 20_000,  # characters; cut at a word boundary
+    "author": 300,  # characters per name
+    "authors": 5_000,  # names
+    "categories": 100,
+    "category": 64,
+    "text_field": 4_000,  # comment, journal_ref, doi, primary_category
+    "links": 50,
+    "link": 2_000,
+    "versions": 1_000,
+    "extra": 64_000,  # bytes of JSON
+    "raw": 1_000_000,  # bytes; a longer source payload is not kept
+    "payload": 64_000,  # bytes of a quarantined record's payload
+}
+
+
+def _cut(s: str, n: int) -> str:
+    if len(s) <= n:
+        return s
+    cut = s[:n]
+    space = cut.rfind(" ", n - 200)
+    return (cut[:space] if space > 0 else cut).rstrip() + " …"
+
+
+def _json_size(v: Any) -> int:
+    import orjson
+
+    return len(orjson.dumps(v, default=str, option=orjson.OPT_NON_STR_KEYS))
+
+
+def bound_record(item: Paper | Rejected) -> Paper | Rejected:
+    """``item`` within :data:`LIMITS`: quarantined (a Rejected naming the field) or cut with a note."""
+    if isinstance(item, Rejected):
+        if len(item.payload) > LIMITS["payload"]:
+            item.payload = item.payload[: LIMITS["payload"]] + f"\n… ({len(item.payload)} characters, cut)"
+        if len(item.reason) > 1_000:
+            item.reason = _cut(item.reason, 1_000)
+        return item
+    p = item
+    if len(p.title) > LIMITS["title"]:
+        return Rejected(
+            p.id or "record",
+            f"title is {len(p.title)} characters long (limit {LIMITS['title']}); not a paper title",
+            payload=p.title[:2_000],
+        )
+    notes: list[str] = []
+
+    def note(field_name: str, before: int, after: int, unit: str = "characters") -> None:
+        notes.append(f"{field_name} cut from {before} to {after} {unit}")
+
+    if len(p.abstract) > LIMITS["abstract"]:
+        before = len(p.abstract)
+        p.abstract = _cut(p.abstract, LIMITS["abstract"])
+        note("abstract", before, len(p.abstract))
+    if len(p.authors) > LIMITS["authors"]:
+        note("authors", len(p.authors), LIMITS["authors"], "names")
+        p.authors = p.authors[: LIMITS["authors"]]
+    if any(len(a) > LIMITS["author"] for a in p.authors):
+        p.authors = [_cut(a, LIMITS["author"]) for a in p.authors]
+        notes.append(f"author names cut to {LIMITS['author']} characters")
+    if len(p.categories) > LIMITS["categories"] or any(len(c) > LIMITS["category"] for c in p.categories):
+        p.categories = [c[: LIMITS["category"]] for c in p.categories[: LIMITS["categories"]]]
+        notes.append(f"categories cut to {LIMITS['categories']} of {LIMITS['category']} characters")
+    for name in ("comment", "journal_ref", "doi", "primary_category"):
+        value = getattr(p, name)
+        if isinstance(value, str) and len(value) > LIMITS["text_field"]:
+            note(name, len(value), LIMITS["text_field"])
+            setattr(p, name, _cut(value, LIMITS["text_field"]))
+    if len(p.links) > LIMITS["links"] or any(len(str(u)) > LIMITS["link"] for u in p.links.values()):
+        kept = {k[:100]: u for k, u in p.links.items() if len(str(u)) <= LIMITS["link"]}
+        p.links = dict(list(kept.items())[: LIMITS["links"]])
+        notes.append(f"links cut to {LIMITS['links']} of at most {LIMITS['link']} characters")
+    if len(p.versions) > LIMITS["versions"]:
+        note("versions", len(p.versions), LIMITS["versions"], "entries")
+        p.versions = p.versions[-LIMITS["versions"] :]
+    if p.extra and _json_size(p.extra) > LIMITS["extra"]:
+        before = _json_size(p.extra)
+        for key in sorted(p.extra, key=lambda k: -_json_size(p.extra[k])):
+            del p.extra[key]
+            if _json_size(p.extra) <= LIMITS["extra"] - 1_000:
+                break
+        notes.append(f"extra fields cut from {before} bytes (largest dropped)")
+    if p.raw is not None:
+        size = len(p.raw) if isinstance(p.raw, str | bytes) else _json_size(p.raw)
+        if size > LIMITS["raw"]:
+            p.raw = None
+            notes.append(f"source payload of {size} bytes not kept (limit {LIMITS['raw']})")
+    if notes:
+        p.extra["limits"] = notes
+    return p

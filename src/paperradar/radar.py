@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # heavy modules load on first use, so `paperradar --help` and
     from paperradar.deliver.email import Deliverer, SendReport
     from paperradar.embed import Embedder
     from paperradar.fetch import FetchReport
-    from paperradar.index import SearchHit
+    from paperradar.index import Coverage, SearchHit
     from paperradar.llm import LLM
     from paperradar.pipeline import RunResult
     from paperradar.relevance import Profile, Scored
@@ -39,6 +39,9 @@ if TYPE_CHECKING:  # heavy modules load on first use, so `paperradar --help` and
     from paperradar.topics import TopicModel
 
 FEEDBACK_VALUES = ("like", "dislike", "none")
+# A search embeds a backlog this small itself (seconds); a larger one is left to `paperradar embed`, and the
+# search answers at once from what is embedded, saying how much that is (Radar.coverage).
+INLINE_EMBED = 200
 
 
 class RadarError(Exception):
@@ -228,11 +231,18 @@ class Radar:
 
         return sync_keyword_index(self.store, progress, threshold=int(self.settings["index.tantivy_threshold"]))
 
-    def embed(self, ids: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None) -> int:
-        """Embed the stored papers (or ``ids``) that have no vector yet; return how many were embedded."""
+    def embed(
+        self,
+        ids: Sequence[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        batch: int = 256,
+    ) -> int:
+        """Embed the stored papers (or ``ids``) that have no vector yet, saving each batch of ``batch`` as it is
+        done (so an interrupted run keeps its work); return how many were embedded."""
         from paperradar.embed import ensure_embeddings
 
-        return ensure_embeddings(self.store, self.embedder, ids, progress=progress)
+        return ensure_embeddings(self.store, self.embedder, ids, progress=progress, batch=batch)
 
     # -- ranking and finding -------------------------------------------------------------------------------
 
@@ -277,7 +287,14 @@ class Radar:
             update=update,
             caches=self.caches,
             threshold=int(self.settings["index.tantivy_threshold"]),
+            embed_limit=INLINE_EMBED,
         )
+
+    def coverage(self) -> Coverage:
+        """How many stored papers the meaning side of search covers (have a vector), of how many."""
+        from paperradar.index import vector_coverage
+
+        return vector_coverage(self.store, self.embedder.name)
 
     def more_like_this(
         self, paper_id: str, *, limit: int = 10, filters: SearchFilters | None = None, update: bool = True
@@ -293,6 +310,7 @@ class Radar:
             embedder=self.embedder,
             caches=self.caches,
             update=update,
+            embed_limit=INLINE_EMBED,
         )
 
     def topics(

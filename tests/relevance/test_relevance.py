@@ -9,7 +9,15 @@ import pytest
 from paperradar.cli import app
 from paperradar.embed import HashingEmbedder, make_embedder
 from paperradar.models import Paper
-from paperradar.relevance import LexicalModel, ProfileError, fit_lexical, load_profile, parse_profile, score_papers
+from paperradar.relevance import (
+    LexicalModel,
+    ProfileError,
+    fit_lexical,
+    load_profile,
+    load_profile_file,
+    parse_profile,
+    score_papers,
+)
 from paperradar.relevance.build import pack_seeds
 from paperradar.sources.jsonl import paper_from_common
 
@@ -58,7 +66,7 @@ def test_keywords_categories_calibration_and_explanations(store, tmp_path):
     store.papers.write_batch(papers, source="t", now="t")
     f = tmp_path / "kv.toml"
     f.write_text(PROFILE)
-    scored = {s.id: s for s in score_papers(store, load_profile(str(f)), embedder=HashingEmbedder())}
+    scored = {s.id: s for s in score_papers(store, load_profile_file(f), embedder=HashingEmbedder())}
     assert all(0.0 <= s.score <= 1.0 for s in scored.values())
     assert scored["2501.00001"].score > scored["2501.00002"].score > scored["2501.00003"].score
     assert scored["2501.00001"].relevant and not scored["2501.00003"].relevant
@@ -167,7 +175,7 @@ def test_packed_seeds_make_a_profile_that_ranks_its_theme_first(store, dev_rows,
     (tmp_path / "med.toml").write_text(
         'name = "med"\ndescription = "medicine"\nseed_file = "med_seeds.npz"\nlexical_file = "med_lexical.npz"\n'
     )
-    profile = load_profile(str(tmp_path / "med.toml"))
+    profile = load_profile_file(tmp_path / "med.toml")
     assert profile.lexical is not None and len(profile.seeds) == 15
     rest = [p for p in papers if p.id not in {s.id for s in seeds}]
     store.papers.write_batch(rest, source="dev", now="t")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from paperradar.cli import config  # noqa: F401
 from paperradar.cli import pipeline  # noqa: F401
 from paperradar.cli import digest  # noqa: F401
+from paperradar.cli import embed  # noqa: F401
 from paperradar.cli import export  # noqa: F401
 from paperradar.cli import feedback  # noqa: F401
 from paperradar.cli import fetch  # noqa: F401

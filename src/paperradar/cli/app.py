@@ -16,6 +16,7 @@ from rich.text import Text
 from paperradar.config import ConfigError, Settings
 from paperradar.radar import Radar
 from paperradar.store import StoreError
+from paperradar.store.db import restore_hint
 
 app = typer.Typer(
     name="paperradar",
@@ -24,8 +25,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+# Markup is off: titles, names, queries and paths are printed as data ("[/INST]" or "TIME[t]" in a title would
+# otherwise crash rich or vanish). The few lines that colour our own words pass markup=True or a Text.
+console = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 InterestOpt = Annotated[
@@ -63,7 +66,7 @@ def plain(text: object) -> Text:
 
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code`` (2 bad input, 1 failure)."""
-    err.print(Text.assemble(("error:", "red"), " ", str(message)), highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -82,11 +85,19 @@ def open_radar(ctx: typer.Context) -> Iterator[Radar]:
     db = ctx.obj.db if ctx.obj else None
     radar = Radar(db, settings())
     try:
-        radar.store  # open (and migrate) now, so a bad database fails here with its message  # noqa: B018
+        store = radar.store  # open (and migrate) now, so a bad database fails here with its message
     except StoreError as e:
         fail(str(e))
+    if store.db.corrupt is not None:  # found damaged on open: say how to restore instead of half-working
+        radar.close()
+        fail(f"{store.path} is damaged ({store.db.corrupt}); {restore_hint(store.path)}")
+    if store.db.corrupt is not None:  # found damaged on open: say how to restore instead of half-working
+        store.close()
+        fail(f"{store.path} is damaged ({store.db.corrupt}); {restore_hint(store.path)}")
     try:
         yield radar
+    except StoreError as e:  # e.g. corruption met mid-command (StoreCorrupt): one line, not a traceback
+        fail(str(e))
     finally:
         radar.close()
 

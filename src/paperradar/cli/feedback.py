@@ -122,7 +122,7 @@ def profiles(
     ] = True,
 ) -> None:
     """List interest profiles, show one, add your own, or make one from your library (--new NAME --from FILE)."""
-    from paperradar.relevance import ProfileError, load_profile, profile_text, save_profile
+    from paperradar.relevance import ProfileError, load_profile_file, profile_text, save_profile
 
     if new:
         from paperradar.cli.library import new_profile
@@ -134,7 +134,7 @@ def profiles(
             print(profile_text(show), end="")
             return
         if add:
-            prof = load_profile(str(add))
+            prof = load_profile_file(add)
             path = save_profile(prof.name, add.read_text(encoding="utf-8"))
             console.print(f"saved profile {prof.name} to {path}", highlight=False, markup=False)
             return

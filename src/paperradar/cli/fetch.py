@@ -25,6 +25,7 @@ def print_report(report: FetchReport) -> None:
         f"[yellow]{r.updated} updated[/yellow], {r.unchanged} unchanged, [red]{r.quarantined} "
         f"quarantined[/red]",
         highlight=False,
+        markup=True,  # (only numbers are interpolated)
     )
 
 

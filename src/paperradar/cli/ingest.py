@@ -43,6 +43,7 @@ def ingest(
             f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "
             f"[red]{report.quarantined} quarantined[/red]",
             highlight=False,
+            markup=True,  # (only numbers are interpolated)
         )
         if report.quarantined:
             console.print("see the quarantine with `paperradar stats --quarantine`", style="dim")

@@ -23,11 +23,11 @@ def score(
 ) -> None:
     """Score every paper in the database for an interest: score in [0, 1], relevant or not, and why."""
     from paperradar.embed import EmbedderError
-    from paperradar.relevance import ProfileError, load_profile
+    from paperradar.relevance import ProfileError, load_profile_arg
 
     with open_radar(ctx) as radar, progress() as bar:
         try:  # a file the local user names is theirs to load; the web app selects profiles by name only
-            profile = load_profile(interest) if interest and interest.endswith(".toml") else radar.profile(interest)
+            profile = load_profile_arg(radar.interest(interest))
         except ProfileError as e:
             fail(str(e), EXIT_BAD_INPUT)
         task = bar.add_task("embedding new papers", total=None)

@@ -8,7 +8,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain, progress
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_radar, plain, progress
 from paperradar.radar import RadarError
 from paperradar.store import SearchFilters
 
@@ -56,10 +56,15 @@ def search_cmd(
                     mode=mode,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+            note = radar.coverage().note() if mode != "keyword" else None
         except (QueryError, RadarError) as e:
             fail(str(e), EXIT_BAD_INPUT)
         except EmbedderError as e:
             fail(str(e))
+    if note:
+        err.print(note, style="yellow", highlight=False)
+    if note:
+        err.print(note, style="yellow", highlight=False, markup=False)
     if jsonl:
         for h in hits:
             print(orjson.dumps(h.as_dict()).decode())

@@ -29,6 +29,12 @@ def serve(
         str | None,
         typer.Option("--interest", help="Default interest shown on the front page (default: the `interest` setting)."),
     ] = None,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies", help="Behind a TLS reverse proxy: mark cookies Secure and send HSTS (docs/security.md)."
+        ),
+    ] = False,
 ) -> None:
     """Run the web app: today's digest, past days, weekly reports, search, papers, feedback, profiles, API."""
     import uvicorn
@@ -56,14 +62,16 @@ def serve(
     from paperradar.radar import Radar
 
     radar = Radar(db, settings)
-    application = create_app(radar, multi_user=multi_user)
+    application = create_app(radar, multi_user=multi_user, secure_cookies=secure_cookies)
     embed_backlog(radar)
     console.print(
         f"paperradar on http://{host}:{port}/ (database {db}; {'multi-user' if multi_user else 'single-user'} mode)",
         highlight=False,
         markup=False,
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    # proxy_headers: behind a reverse proxy on this machine the client's address (log-in throttling) is read from
+    # X-Forwarded-For; uvicorn trusts it only from 127.0.0.1 by default.
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 @users_app.command("add")

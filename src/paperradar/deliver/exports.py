@@ -35,9 +35,45 @@ def _cite_key(p: Paper, used: set[str]) -> str:
     return key
 
 
+def _balanced(s: str) -> bool:
+    depth = 0
+    for c in s:
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _bib_value(s: str) -> str:
-    # Braces keep BibTeX from re-casing titles; special characters are escaped, existing TeX is left alone.
-    return "{" + s.replace("{", "").replace("}", "").translate(_BIB_SPECIAL) + "}"
+    # Outer braces keep BibTeX from re-casing titles; special characters are escaped, existing TeX (and its
+    # {Protected} words) is kept. Only unbalanced braces, which would end the field early or swallow the rest of
+    # the file, are escaped.
+    s = " ".join(s.split())
+    if not _balanced(s):
+        s = s.replace("{", r"\{").replace("}", r"\}")
+    return "{" + s.translate(_BIB_SPECIAL) + "}"
+
+
+def _bib_raw(s: str) -> str:
+    """An identifier-like field (eprint, DOI, URL, class) kept verbatim inside braces: no white space or braces,
+    so it cannot end the entry and start a forged one."""
+    return "{" + "".join(s.split()).replace("{", "").replace("}", "") + "}"
+
+
+def _ris_value(s: str) -> str:
+    """One RIS line's value: a line break in the data would start a forged tag (``ER  -`` then ``TY  -``)."""
+    return " ".join(s.split())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _csv_cell(v: object) -> object:
+    """A cell a spreadsheet shows as text: one starting with = + - @ (or a tab/CR) is prefixed with an apostrophe
+    (OWASP's advice against formula injection)."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
 
 
 def to_bibtex(papers: Iterable[Paper]) -> str:
@@ -49,15 +85,16 @@ def to_bibtex(papers: Iterable[Paper]) -> str:
         if _year(p):
             fields.append(("year", _year(p)))
         if is_arxiv_id(p.id):
-            fields += [("eprint", p.id), ("archivePrefix", "arXiv")]
+            eprint = p.id if re.fullmatch(r"[\w./-]+", p.id) else _bib_raw(p.id)
+            fields += [("eprint", eprint), ("archivePrefix", "arXiv")]
             if p.primary_category:
-                fields.append(("primaryClass", p.primary_category))
+                fields.append(("primaryClass", _bib_raw(p.primary_category)))
         if p.doi:
-            fields.append(("doi", p.doi))
+            fields.append(("doi", _bib_raw(p.doi)))
         if p.journal_ref:
             fields.append(("journal", _bib_value(p.journal_ref)))
         if abs_url(p):
-            fields.append(("url", abs_url(p)))
+            fields.append(("url", _bib_raw(abs_url(p))))
         if p.abstract:
             fields.append(("abstract", _bib_value(p.abstract)))
         body = ",\n".join(f"  {k} = {v}" for k, v in fields)
@@ -69,23 +106,23 @@ def to_ris(papers: Iterable[Paper]) -> str:
     """RIS records (Zotero, EndNote, Mendeley import them)."""
     out = []
     for p in papers:
-        lines = ["TY  - JOUR" if p.journal_ref else "TY  - GEN", f"TI  - {p.title}"]
-        lines += [f"AU  - {a}" for a in p.authors]
+        lines = ["TY  - JOUR" if p.journal_ref else "TY  - GEN", f"TI  - {_ris_value(p.title)}"]
+        lines += [f"AU  - {_ris_value(a)}" for a in p.authors]
         if _year(p):
             lines.append(f"PY  - {_year(p)}")
         if p.published:
             lines.append(f"DA  - {p.published[:10].replace('-', '/')}")
         if p.abstract:
-            lines.append(f"AB  - {p.abstract}")
+            lines.append(f"AB  - {_ris_value(p.abstract)}")
         if p.doi:
-            lines.append(f"DO  - {p.doi}")
+            lines.append(f"DO  - {_ris_value(p.doi)}")
         if p.journal_ref:
-            lines.append(f"JO  - {p.journal_ref}")
+            lines.append(f"JO  - {_ris_value(p.journal_ref)}")
         if is_arxiv_id(p.id):
             lines += [f"ID  - arXiv:{p.id}", "PB  - arXiv"]
-        lines += [f"KW  - {c}" for c in p.categories]
+        lines += [f"KW  - {_ris_value(c)}" for c in p.categories]
         if abs_url(p):
-            lines.append(f"UR  - {abs_url(p)}")
+            lines.append(f"UR  - {_ris_value(abs_url(p))}")
         lines.append("ER  - ")
         out.append("\n".join(lines))
     return "\n\n".join(out) + "\n" if out else ""
@@ -117,7 +154,8 @@ def to_csv(papers: Iterable[Paper]) -> str:
     w.writerow(CSV_FIELDS)
     for p in papers:
         w.writerow(
-            [
+            _csv_cell(v)
+            for v in [
                 p.id,
                 p.version,
                 p.title,

@@ -39,9 +39,13 @@ class Embedder(abc.ABC):
         return self.embed_batch([text])[0]
 
 
+# The model reads its first 256 word-pieces (~1,500 characters); more text only costs tokenizer time and memory.
+EMBED_CHARS = 4_000
+
+
 def paper_text(title: str, abstract: str) -> str:
-    """What a paper is embedded from: title, then abstract."""
-    return f"{title}. {abstract}" if abstract else title
+    """What a paper is embedded from: title, then abstract, at most EMBED_CHARS characters."""
+    return (f"{title}. {abstract}" if abstract else title)[:EMBED_CHARS]
 
 
 class SentenceTransformerEmbedder(Embedder):

@@ -106,6 +106,33 @@ def _open_vector_index(store: Store, model: str, sig: str) -> VectorIndex:
     return index
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the collection the meaning (vector) side can find: papers with a vector of ``total``."""
+
+    embedded: int
+    total: int
+
+    @property
+    def missing(self) -> int:
+        """Papers without a vector yet."""
+        return max(0, self.total - self.embedded)
+
+    def note(self) -> str | None:
+        """A line for the reader when the meaning side does not cover everything, else None."""
+        if not self.missing:
+            return None
+        return (
+            f"the meaning side of search covers {self.embedded:,} of {self.total:,} papers (keyword search covers "
+            f"all); run `paperradar embed` to embed the other {self.missing:,}"
+        )
+
+
+def vector_coverage(store: Store, model: str) -> Coverage:
+    """How many stored papers have a vector for ``model``, of how many (two counts; cheap at any size)."""
+    return Coverage(store.embeddings.count_live(model), store.papers.count())
+
+
 def _keyword(engine: KeywordIndex, q: Query, limit: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
     return engine.search(q, limit, filters) if q.has_keyword_part else []
 
@@ -200,11 +227,14 @@ def search(
     update: bool = True,
     caches: Caches | None = None,
     threshold: int = TANTIVY_THRESHOLD,
+    embed_limit: int | None = None,
 ) -> list[SearchHit]:
     """Search stored papers; raise QueryError (one line) for a malformed query.
 
     With ``update`` (the CLI) papers not yet indexed or embedded are processed first; the web app passes False
-    so a request never carries an ingest's backlog, and searches what is indexed so far. ``threshold`` is the
+    so a request never carries an ingest's backlog, and searches what is indexed so far. ``embed_limit`` bounds
+    that: when more papers than this lack a vector, none is embedded now and the meaning side searches what is
+    embedded (see :func:`vector_coverage`; ``paperradar embed`` embeds the rest). ``threshold`` is the
     collection size from which tantivy answers keyword queries (the ``index.tantivy_threshold`` setting).
     """
     if mode not in MODES:
@@ -222,7 +252,8 @@ def search(
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
     if mode in ("hybrid", "vector"):
-        if update:
+        small_backlog = embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit
+        if update and small_backlog:
             ensure_embeddings(store, embedder, progress=progress)
         vector = _vector(store, engine, embedder, q, depth, filters, caches)
     fused = fuse(keyword, vector, keyword_weight=KEYWORD_WEIGHT)
@@ -245,13 +276,15 @@ def more_like_this(
     embedder: Embedder,
     caches: Caches | None = None,
     update: bool = True,
+    embed_limit: int | None = None,
 ) -> list[SearchHit]:
     """Papers nearest to ``paper_id`` by embedding (the paper itself excluded). With ``update`` papers not yet
-    embedded are embedded first; without it (a web request) only the paper itself, and the rest of the
-    collection is searched as far as it is embedded."""
+    embedded are embedded first (at most ``embed_limit`` of them, as in :func:`search`); without it (a web
+    request) only the paper itself, and the rest of the collection is searched as far as it is embedded."""
     if store.papers.status(paper_id) is None:
         raise QueryError(f"no paper {paper_id!r} in the database")
-    ensure_embeddings(store, embedder, None if update else [paper_id])
+    small_backlog = embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit
+    ensure_embeddings(store, embedder, None if update and small_backlog else [paper_id])
     _ids, vecs = store.embeddings.matrix(embedder.name, [paper_id])
     candidates = vector_index(store, embedder.name, caches).search(vecs[0], limit * 5 + 1)
     active = filters is not None and filters.active()
@@ -263,6 +296,7 @@ def more_like_this(
 
 __all__ = [
     "MODES",
+    "Coverage",
     "ExactIndex",
     "Fts5Index",
     "HnswIndex",
@@ -278,5 +312,6 @@ __all__ = [
     "parse",
     "search",
     "sync_keyword_index",
+    "vector_coverage",
     "vector_index",
 ]

@@ -10,13 +10,16 @@ missing or unreadable.
 from __future__ import annotations
 
 import abc
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -184,20 +187,64 @@ def _unscored(query: Any) -> Any:
     return _tantivy().Query.const_score_query(query, 0.0)
 
 
+_RETRIES = 8
+
+
+def _retrying(what: Callable[[], Any], reopen: Callable[[], None]) -> Any:
+    """``what()``, retried after reopening the index when a file it needs vanished: another process's writer
+    merged segments and deleted their files between our reading the index's meta and opening them."""
+    for attempt in range(_RETRIES):
+        try:
+            return what()
+        except (ValueError, OSError) as e:
+            if attempt == _RETRIES - 1 or not _vanished(e):
+                raise
+            time.sleep(0.02 * (attempt + 1))
+            reopen()
+    raise AssertionError("unreachable")
+
+
+def _vanished(e: Exception) -> bool:
+    msg = str(e)
+    return any(s in msg for s in ("FileDoesNotExist", "does not exist", "No such file", "NotFound", "not found"))
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[bool]:
+    """An exclusive, non-blocking lock across processes (flock on ``path``): yields False when another process
+    holds it. Only its holder creates, rebuilds or writes the index; readers never wait for it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 class _Files:
     """One open tantivy index folder, shared by every Store on the same database in this process."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.meta_path = folder / "paperradar.json"
+        self.lock_path = folder.with_name(folder.name + ".lock")
         self.lock = threading.Lock()
         self.index: Any = None
         self.meta: dict[str, int] = {}
         self.schema: Any = None
         self.analyzer: Any = None
 
-    def open(self) -> bool:
-        """Open the saved index; False when it is missing, from another schema, or damaged."""
+    def open(self, strict: bool = True) -> bool:
+        """Open the saved index; False when it is missing, from another schema, or damaged. ``strict`` (the
+        writer, under the lock) also insists that the document count matches the meta file; a reader accepts an
+        index another process has committed to but not yet recorded in the meta file."""
         t = _tantivy()
         try:
             meta = json.loads(self.meta_path.read_text())
@@ -205,8 +252,8 @@ class _Files:
                 return False
             index = t.Index.open(str(self.folder))
             index.register_tokenizer(_ANALYZER, _analyzer())
-            index.reload()
-            if index.searcher().num_docs != meta["docs"]:
+            _retrying(index.reload, lambda: None)
+            if strict and index.searcher().num_docs != meta["docs"]:
                 return False  # e.g. killed between the index commit and the meta write
         except Exception:  # any failure to read it (missing, truncated, foreign files) means: rebuild
             return False
@@ -238,7 +285,13 @@ class _Files:
                 self.meta = meta
         except (OSError, ValueError):
             pass  # unreadable: the document count check that follows decides
-        self.index.reload()
+        _retrying(self.index.reload, self.reopen)
+
+    def reopen(self) -> None:
+        """Open the folder afresh (after another process's merge removed files our reader still listed)."""
+        index = _tantivy().Index.open(str(self.folder))
+        index.register_tokenizer(_ANALYZER, _analyzer())
+        self.index = index
 
     def commit(self, watermark: int, seq: int) -> None:
         """Record what the last commit holds."""
@@ -274,7 +327,7 @@ class TantivyIndex(KeywordIndex):
     def ready(self) -> bool:
         """Is there a usable index on disk (possibly behind the database)?"""
         with self.files.lock:
-            return self.files.index is not None or self.files.open()
+            return self.files.index is not None or self.files.open(strict=False)
 
     def pending(self) -> int:
         if not self.ready:
@@ -283,10 +336,16 @@ class TantivyIndex(KeywordIndex):
         return max(0, s.max_pk() - meta["watermark"]) + len(s.changed_pks(meta["seq"], s.change_seq()))
 
     def sync(self, progress: Progress | None = None) -> int:
-        with self.files.lock:
+        """Index what changed since the last commit. One process at a time writes (a file lock); when another
+        one is writing, this returns 0 at once and searches see the last committed state."""
+        with self.files.lock, _writer_lock(self.files.lock_path) as mine:
             files, s = self.files, self.store.search
+            if not mine:
+                if files.index is not None or files.open(strict=False):
+                    files.refresh()
+                return 0  # another process is syncing: search what it has committed so far
             if files.index is None and not files.open():
-                files.create()
+                files.create()  # (only the lock's holder may wipe and rebuild the folder)
             files.refresh()
             top, seq = s.max_pk(), s.change_seq()
             if top == files.meta["watermark"] and seq == files.meta["seq"]:
@@ -294,7 +353,7 @@ class TantivyIndex(KeywordIndex):
             try:
                 writer = files.index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
             except ValueError:
-                return 0  # another process holds the writer and is syncing: search what is indexed
+                return 0  # tantivy's own lock is held (a process of an older paperradar): search what is indexed
             try:
                 total = self._apply(writer, top, seq, progress)
             except BaseException:
@@ -440,19 +499,24 @@ class TantivyIndex(KeywordIndex):
     ) -> list[tuple[str, float]]:
         if within is not None and not within:
             return []
-        if not self.ready:
-            raise QueryError("the keyword index is not built yet: run `paperradar ingest` or a search from the CLI")
+        if not self.ready:  # being built for the first time by another process: FTS5 answers meanwhile
+            return Fts5Index(self.store).search(q, limit, filters, mode=mode, within=within)
         query = self._compile(q, mode, filters, within)
         if query is None or limit <= 0:
             return []
-        searcher = self.files.index.searcher()
-        try:
+
+        def run() -> tuple[Any, list[Any], list[int]]:
+            searcher = self.files.index.searcher()
             hits = searcher.search(query, limit, count=False).hits
+            pks = searcher.fast_field_values("pk", [addr for _score, addr in hits]) if hits else []
+            return searcher, hits, pks
+
+        try:
+            _searcher, hits, pks = _retrying(run, self.files.reopen)
         except ValueError as e:
             raise QueryError(f"cannot search for {q.text!r} ({e})") from e
         if not hits:
             return []
-        pks = searcher.fast_field_values("pk", [addr for _score, addr in hits])
         ids = self.store.search.ids_for_pks(pks)
         return [(ids[pk], float(score)) for (score, _a), pk in zip(hits, pks, strict=True) if pk in ids]
 

@@ -135,31 +135,52 @@ def list_profiles(owner: str | None = None) -> list[str]:
     return sorted(names)
 
 
-def load_profile(name_or_path: str, owner: str | None = None) -> Profile:
-    """A profile by name (the user's own, then the reader's shared ones, then built-in) or by TOML path."""
-    path = Path(name_or_path)
-    if name_or_path.endswith(".toml") or path.is_file():
-        if not path.is_file():
-            raise ProfileError(f"{path}: no such profile file")
-        return parse_profile(path.read_text(encoding="utf-8"), str(path), path.parent)
-    for own in dict.fromkeys(
-        [user_profiles_dir(owner) / f"{name_or_path}.toml", user_profiles_dir() / f"{name_or_path}.toml"]
-    ):
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}")
+
+
+def load_profile_file(path: str | Path) -> Profile:
+    """A profile from a TOML file the local user names (the CLI's ``--interest FILE.toml``); never pass a
+    string that came from a web request here: :func:`load_profile` selects by name only."""
+    path = Path(path)
+    if not path.is_file():
+        raise ProfileError(f"{path}: no such profile file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProfileError(f"{path}: cannot read profile ({e})") from e
+    return parse_profile(text, str(path), path.parent)
+
+
+def load_profile_arg(value: str, owner: str | None = None) -> Profile:
+    """A CLI ``--interest`` value: a TOML file when it names one (``*.toml`` or a path), else a profile name."""
+    if value.endswith(".toml") or "/" in value or "\\" in value:
+        return load_profile_file(value)
+    return load_profile(value, owner=owner)
+
+
+def load_profile(name: str, owner: str | None = None) -> Profile:
+    """A profile by name only: the user's own, then the reader's shared ones, then built-in.
+
+    ``name`` may come from a request, so it is never read as a path: anything but 1-64 letters, digits, '-', '_'
+    or '.' (not starting with '.') is refused, and only the caller's folders and the built-ins are looked in.
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ProfileError(f"no interest profile named {name!r}; a profile name is 1-64 letters, digits, '-', '_', '.'")
+    for own in dict.fromkeys([user_profiles_dir(owner) / f"{name}.toml", user_profiles_dir() / f"{name}.toml"]):
         if own.is_file():
-            return parse_profile(own.read_text(encoding="utf-8"), str(own), own.parent)
+            return parse_profile(own.read_text(encoding="utf-8"), f"profile {name}", own.parent)
     folder = resources.files("paperradar.relevance") / "profiles"
-    builtin = folder / f"{name_or_path}.toml"
+    builtin = folder / f"{name}.toml"
     if builtin.is_file():
         with resources.as_file(folder) as real:
-            return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in profile {name_or_path}", Path(real))
-    raise ProfileError(
-        f"no interest profile named {name_or_path!r}; known: "
-        f"{', '.join(list_profiles(owner))} (create {user_profiles_dir(owner)}/{name_or_path}.toml)"
-    )
+            return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in profile {name}", Path(real))
+    raise ProfileError(f"no interest profile named {name!r}; known: {', '.join(list_profiles(owner))}")
 
 
 def save_profile(name: str, text: str, owner: str | None = None) -> Path:
     """Validate and write the reader's (or user ``owner``'s) profile ``name``; return its path."""
+    if not _NAME.fullmatch(name):
+        raise ProfileError(f"invalid profile name {name!r}: use 1-64 letters, digits, '-', '_' or '.'")
     profile = parse_profile(text, f"profile {name}")
     if profile.name != name:
         raise ProfileError(f"profile {name}: the file's name field is {profile.name!r}")
@@ -172,6 +193,8 @@ def save_profile(name: str, text: str, owner: str | None = None) -> Path:
 
 def profile_text(name: str, owner: str | None = None) -> str:
     """The TOML text of a profile (the user's own, the reader's, else built-in)."""
+    if not _NAME.fullmatch(name):
+        raise ProfileError(f"no interest profile named {name!r}")
     for own in (user_profiles_dir(owner) / f"{name}.toml", user_profiles_dir() / f"{name}.toml"):
         if own.is_file():
             return own.read_text(encoding="utf-8")

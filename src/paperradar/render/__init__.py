@@ -5,11 +5,12 @@ from __future__ import annotations
 import abc
 import base64
 import io
+import re
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
 import orjson
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from paperradar.reports import Digest, Report
@@ -19,8 +20,34 @@ _env = Environment(
     loader=PackageLoader("paperradar.render", "templates"),
     undefined=StrictUndefined,
     keep_trailing_newline=True,
-    autoescape=False,
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
 )
+# Paper text (titles, abstracts, names, summaries, labels) is data: in Markdown every character that could start
+# a link, an image, inline HTML, an entity, emphasis, code or a table cell is backslash-escaped, and so is a block
+# marker at the start of a value; line breaks become spaces. Only the templates themselves produce markup.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_URL_UNSAFE = re.compile(r"[\s()<>\[\]\\\"']")
+
+
+def md_escape(value: object) -> str:
+    """``value`` as literal text in Markdown (see the comment above ``_MD_INLINE``)."""
+    s = " ".join(str(value).split()) if value is not None else ""
+    s = _MD_INLINE.sub(r"\\\1", s)
+    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
+
+
+def md_url(value: object) -> str:
+    """A URL for a Markdown link target: http(s) only (anything else becomes "#"), with the characters that
+    could end the target or start markup percent-encoded."""
+    s = str(value or "").strip()
+    if not re.match(r"https?://", s, re.I):
+        return "#"
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", s)
+
+
+_env.filters["md"] = md_escape
+_env.filters["mdurl"] = md_url
 
 
 class Renderer(abc.ABC):
@@ -59,22 +86,19 @@ def chart_png(report: Report) -> bytes:
     return buf.getvalue()
 
 
-def html_body(obj: Digest | Report) -> str:
-    """The HTML of a digest or report without the page around it (the web app puts it in its own page)."""
+def html_body(obj: Digest | Report) -> Markup:
+    """The HTML of a digest or report without the page around it (the web app puts it in its own layout):
+    markup produced by our templates, with every piece of paper text escaped."""
     import markdown_it
 
-    body = markdown_it.MarkdownIt("commonmark", {"html": False}).enable("table").render(_markdown(obj))
-    # <details> blocks are written by our own template; re-enable just those tags after escaping everything else
-    body = (
-        body.replace("&lt;details&gt;&lt;summary&gt;", "<details><summary>")
-        .replace("&lt;/summary&gt;&lt;p&gt;", "</summary><p>")
-        .replace("&lt;/p&gt;&lt;/details&gt;", "</p></details>")
-    )
+    # Raw HTML is allowed because only the templates can produce it (the <details> blocks): every piece of
+    # paper text went through md_escape, which turns '<' and '&' into literal characters.
+    body = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table").render(_markdown(obj))
     if isinstance(obj, Report) and obj.history and obj.trends:
         img = base64.b64encode(chart_png(obj)).decode()
         chart = f'<figure class="chart"><img alt="Topic volume by week" src="data:image/png;base64,{img}"></figure>'
         body = body.replace("<h2>General trends</h2>", chart + "\n<h2>General trends</h2>", 1)
-    return body
+    return Markup(body)
 
 
 def _html(obj: Digest | Report) -> str:
@@ -134,4 +158,4 @@ def render(obj: Digest | Report, fmt: str) -> str:
     return fns[fmt](obj)
 
 
-__all__ = ["FORMATS", "Renderer", "chart_png", "html_body", "render"]
+__all__ = ["FORMATS", "Renderer", "chart_png", "html_body", "md_escape", "md_url", "render"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -16,8 +17,12 @@ Item = Paper | Rejected
 class SourceError(Exception):
     """A whole input could not be read: not this format, not well-formed, or an error response.
 
-    The message is one line for a person: it names the input and what is wrong.
+    The message is one line for a person: it names the input and what is wrong (line breaks in a parser
+    library's message are folded into spaces here, whichever source raises it).
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(" ".join(str(message).split()), *args)
 
 
 class Source(abc.ABC):
@@ -65,8 +70,8 @@ def read_bytes(path: Path) -> bytes:
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise SourceError(f"{path}: damaged gzip file ({e})") from e
+        except (OSError, EOFError, zlib.error) as e:  # zlib.error: a corrupt deflate stream
+            raise SourceError(f"{path}: damaged gzip file ({e}); download or copy it again") from e
     return data
 
 

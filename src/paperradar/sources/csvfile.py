@@ -59,11 +59,15 @@ class CsvFile(Source):
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        cols = _columns(list(reader.fieldnames or []))
+        reader = csv.DictReader(io.StringIO(text.replace("\x00", ""), newline=""), dialect=dialect)
+        try:  # read every row first: a malformed file fails before anything is yielded (see Source)
+            cols = _columns(list(reader.fieldnames or []))
+            rows = list(reader)
+        except csv.Error as e:
+            raise SourceError(f"{self.origin}: not a readable CSV file (line {reader.line_num}: {e})") from e
         if "title" not in cols:
             raise SourceError(f"{self.origin}: CSV header has no title column")
-        for n, row in enumerate(reader, 2):
+        for n, row in enumerate(rows, 2):
 
             def get(f: str, row: dict[str, str] = row) -> str:
                 return (row.get(cols[f]) or "").strip() if f in cols else ""

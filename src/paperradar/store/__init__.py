@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from paperradar.store.accounts import AccountRepo, User
-from paperradar.store.db import Database, StoreError, data_dir, default_db_path, now_iso
+from paperradar.store.db import Database, StoreCorrupt, StoreError, data_dir, default_db_path, now_iso
 from paperradar.store.delivery import DeliveryRepo, Subscription
 from paperradar.store.embeddings import EmbeddingRepo
 from paperradar.store.feedback import FeedbackRepo
@@ -56,6 +56,7 @@ class Store:
 __all__ = [
     "SearchFilters",
     "Store",
+    "StoreCorrupt",
     "StoreError",
     "Subscription",
     "User",

@@ -58,7 +58,8 @@ _CHUNK = 500
 
 
 def _dumps(v: Any) -> str:
-    return orjson.dumps(v, default=str).decode()
+    # (non-string keys occur in parsed payloads, e.g. csv.DictReader's None key for surplus cells)
+    return orjson.dumps(v, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _raw_text(raw: Any) -> str | None:

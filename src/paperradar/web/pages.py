@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 
 from paperradar.index import QueryError, SearchFilters
 from paperradar.radar import RadarError, ReportError
@@ -99,7 +98,7 @@ def weekly(request: Request, week: str, interest: str | None = None) -> Response
         raise HTTPException(400, str(e)) from e
     except ReportError as e:
         raise HTTPException(500, str(e)) from e
-    body = Markup(html_body(report))  # our template's HTML; every paper text in it is escaped
+    body = html_body(report)  # Markup built by the renderer, every piece of paper text escaped
     return render(request, "report.html", {"week": week, "body": body, "interest": interest})
 
 
@@ -253,13 +252,22 @@ def login(
 ) -> Response:
     """Check the password and start a session."""
     store = radar_of(request).store
+    throttle, address = request.app.state.login_throttle, request.client.host if request.client else "?"
+    if wait := throttle.retry_after(name, address):  # checked before the (deliberately slow) scrypt
+        response = render(
+            request, "login.html", {"next_url": next, "error": f"too many failed log-ins; wait {wait} s"}, status=429
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = store.accounts.authenticate(name, password)
     if user is None:
+        throttle.failed(name, address)
         return render(request, "login.html", {"next_url": next, "error": "wrong user name or password"}, status=401)
+    throttle.succeeded(name)
     token, _csrf = store.accounts.new_session(user)
-    response = _back(next, "/")
-    set_session_cookie(response, token, request.app.state.options.secure_cookies)
-    return response
+    back = _back(next, "/")
+    set_session_cookie(back, token, request.app.state.options.secure_cookies)
+    return back
 
 
 @router.post("/logout")
