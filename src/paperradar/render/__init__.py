@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import base64
 import io
+import re
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -52,9 +53,9 @@ def linked(t: ReportTopic) -> str:
         if it is None or not it.url:
             continue
         name = method_name(it)
-        at = text.find(name)
-        if at >= 0 and "[" not in text[max(0, at - 1) : at]:
-            text = text[:at] + f"[{name}]({it.url})" + text[at + len(name) :]
+        m = re.search(rf"(?<![\w\[/-]){re.escape(name)}(?![\w\]-])", text)
+        if m:
+            text = text[: m.start()] + f"[{name}]({it.url})" + text[m.end() :]
     return text
 
 

@@ -412,6 +412,14 @@ def _names(topics: Sequence[ReportTopic]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _phrases(t: ReportTopic) -> str:
+    """The topic's shared phrases other than its name, as a list for prose."""
+    words = set(t.name.lower().split())
+    out = [p.lower() if not re.search(r"[A-Z]{2}", p) else p for p in t.keyphrases if not set(p.lower().split()) <= words]
+    out = out[:3]
+    return "" if not out else (out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1])
+
+
 def _intro_and_conclusion(
     period: Period, major: Sequence[ReportTopic], known_weeks: int, interest: str, label: str
 ) -> tuple[str, str]:
@@ -433,7 +441,8 @@ def _intro_and_conclusion(
     intro = (
         f"{n_rel} of the {n_all} papers of {label} were relevant to '{interest}'. The week was mostly about "
         + (about[0] if len(about) == 1 else ", ".join(about[:-1]) + " and " + about[-1])
-        + f". The largest topic was {lead.name}: {lead.synthesis.split('. ')[0].rstrip('.')}."
+        + f". The largest topic was {lead.name} ({lead.count} papers)"
+        + (f", whose papers share {_phrases(lead)}." if _phrases(lead) else ".")
     )
     new = [t.name for t in major if t.trend == "new"]
     rising = [t.name for t in major if t.trend == "rising"]

@@ -32,15 +32,26 @@ class CitedClaim:
     value: float
 
 
+_GENERIC_NAMES = frozenset(
+    "LLM LLMs MLLM MLLMs LRM LRMs VLM VLMs LLaMA CoT RL AI ML NLP KV GPU GPUs CPU SVD MoE DNN DNNs CNN CNNs ViT "
+    "ViTs RAG QA API SLM SLMs".split()
+)
+
+
 def method_name(item: Item) -> str:
     """How the report names a paper: the method name its title leads with ("SPRINT", "EAGLE-3"), else a named
     method in its title, else its title (cut after eight words, never on a function word)."""
     title = re.sub(r"\s+", " ", item.paper.title or "").strip()
     if ":" in title:
         head = title.split(":", 1)[0].strip()
-        if 1 <= len(head.split()) <= 3 and re.search(r"[A-Z]", head):
+        if 1 <= len(head.split()) <= 3 and re.search(r"[A-Z]", head) and head not in _GENERIC_NAMES:
             return head
-    names = [n for n in named_methods(title) if len(n) > 2 and not n.isupper() or len(n) > 3]
+    names = [
+        n
+        for n in named_methods(title)
+        if len(n) > 2 and n not in _GENERIC_NAMES and not n.lower().endswith(("-based", "-aware", "-free"))
+        and re.search(r"[a-z]", n) is not None or (n.isupper() and len(n) >= 4 and n not in _GENERIC_NAMES)
+    ]
     if names:
         return max(names, key=len)
     words = title.split()
@@ -67,8 +78,15 @@ def paper_claims(items: Sequence[Item]) -> list[CitedClaim]:
     return out
 
 
+_OPENERS = re.compile(r"^(?:however|yet|but|thus|therefore|moreover|furthermore|additionally|nevertheless)\s*,?\s*", re.I)
+
+
 def _lower_first(s: str) -> str:
-    return s[0].lower() + s[1:] if s and not s[:2].isupper() else s
+    """Lower-case a sentence's first letter unless its first word is a name (SmoothRot, LLMs, KV)."""
+    first = s.split(" ", 1)[0] if s else ""
+    if not first or first[1:] != first[1:].lower() or not first[0].isupper():
+        return s
+    return s[0].lower() + s[1:]
 
 
 def _problem_sentence(items: Sequence[Item]) -> tuple[str, Item] | None:
@@ -90,6 +108,7 @@ def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], l
     problem = _problem_sentence(items)
     if problem:
         text, it = problem
+        text = _OPENERS.sub("", text)
         sentences.append(f"The shared problem, as {method_name(it)} puts it: {_lower_first(text).rstrip('.')}.")
         cited.append(it.paper.id or "")
     approaches = []
@@ -97,7 +116,7 @@ def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], l
         m = method_name(it)
         title = it.paper.title or ""
         rest = title.split(":", 1)[1].strip() if ":" in title and title.split(":", 1)[0].strip() == m else ""
-        approaches.append(f"{m} ({_lower_first(rest)})" if rest else m)
+        approaches.append(f"{m} ({rest})" if rest else m)
         if (it.paper.id or "") not in cited:
             cited.append(it.paper.id or "")
     if approaches:
@@ -111,10 +130,10 @@ def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], l
         shown = [lo, hi]
     elif len(claims) >= 2:
         a, b = claims[0], claims[1]
-        sentences.append(f"Reported results include {a.claim} ({a.method}) and {b.claim} ({b.method}).")
+        sentences.append(f"Reported results: {_said(a)}; {_said(b)}.")
         shown = [a, b]
     elif claims:
-        sentences.append(f"{claims[0].method} reports {claims[0].claim}.")
+        sentences.append(f"Reported result: {_said(claims[0])}.")
         shown = [claims[0]]
     else:
         shown = []
@@ -122,6 +141,11 @@ def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], l
         if c.paper_id not in cited:
             cited.append(c.paper_id)
     return " ".join(sentences[:4]), cited, shown
+
+
+def _said(c: CitedClaim) -> str:
+    """A claim with its paper: "SPRINT reduces latency by 35%", "2.1× faster decoding (EAGLE-3)"."""
+    return f"{c.method} {c.claim}" if c.kind in ("verb", "retain") else f"{c.claim} ({c.method})"
 
 
 def change_sentence(rising: Sequence[str], falling: Sequence[str], new: Sequence[str], known_weeks: int) -> str:
