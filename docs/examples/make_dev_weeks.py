@@ -38,7 +38,8 @@ def main() -> None:
     embedder = default_embedder()
     with Store(args.db) as store:
         if not store.papers.count():
-            rows = [orjson.loads(line) for line in gzip.open(SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz")]
+            with gzip.open(SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz") as f:
+                rows = [orjson.loads(line) for line in f]
             rows = [r for r in rows if WEEKS[0][0] <= (r.get("listing_date") or "") <= WEEKS[-1][1]]
             store.papers.write_batch([paper_from_common(r, "dev") for r in rows], source="dev", now="t")
         t = time.perf_counter()
@@ -52,8 +53,11 @@ def main() -> None:
             report = build_report(store, a, b, "efficiency", period=week, embedder=embedder)
             for fmt, ext in (("markdown", "md"), ("json", "json")):
                 Path(args.out, f"report-efficiency-{week}-dev.{ext}").write_text(render(report, fmt), "utf-8")
-            print(f"{week}: {report.relevant_papers} relevant, {len(report.topics)} topics, "
-                  f"{time.perf_counter() - t:.1f} s", file=sys.stderr)
+            print(
+                f"{week}: {report.relevant_papers} relevant, {len(report.topics)} topics, "
+                f"{time.perf_counter() - t:.1f} s",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ def run(
 
 
 def demo(store: Store, out: Path, *, interest: str = "efficiency", say: Say = print) -> RunResult:
-    """Ingest the bundled sample, then write a digest of its busiest day and a report of this week."""
+    """Ingest the bundled sample, then write a digest of its busiest day and a report of that day's week (the
+    sample's own dates, not today's)."""
     result = RunResult()
     folder = resources.files("paperradar.demo_data")
     with resources.as_file(folder) as real:
@@ -117,6 +118,6 @@ def demo(store: Store, out: Path, *, interest: str = "efficiency", say: Say = pr
     say("embedding and scoring the sample (about a minute on two cores)")
     ensure_embeddings(store)
     write_digest(store, busiest, interest, out, result, mark=False)
-    this_week = week_of(date.today().isoformat())
-    write_report(store, *week_range(this_week), interest, out, result, period=this_week)
+    sample_week = week_of(busiest)
+    write_report(store, *week_range(sample_week), interest, out, result, period=sample_week)
     return result

@@ -78,7 +78,7 @@ def test_topics_are_of_a_readers_size_and_coherently_named(weeks_store):
         assert "/" not in t.name
         shares = word_shares(t.name, [texts[i] for i in t.paper_ids])
         assert shares and min(shares.values()) >= 0.25, (t.name, shares)
-        assert not t.name.split()[-1].lower() in ("of", "in", "for", "the", "and", "with")
+        assert t.name.split()[-1].lower() not in ("of", "in", "for", "the", "and", "with")
 
 
 def test_each_stage_alone_and_verification_inside_building(weeks_store, monkeypatch):
@@ -108,7 +108,7 @@ def test_each_stage_alone_and_verification_inside_building(weeks_store, monkeypa
         return text + " It is 7.77× faster.", cited, claims
 
     monkeypatch.setattr(stages, "topic_paragraph", invent)
-    with pytest.raises(ReportError, match="7.77"):
+    with pytest.raises(ReportError, match=r"7\.77"):
         build_report(weeks_store, *W20, "efficiency", embedder=emb, history_weeks=0)
 
 
@@ -117,7 +117,7 @@ class _Tags(html.parser.HTMLParser):
         super().__init__()
         self.tags: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
 
 

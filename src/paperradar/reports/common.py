@@ -75,9 +75,7 @@ def make_items(
     for s in scored:
         tid, name = topic_of.get(s.id, (OTHER, "Other"))
         out.append(
-            Item(
-                papers[s.id], s.score, s.explanation, summaries[s.id], store.papers.status(s.id) or "new", tid, name
-            )
+            Item(papers[s.id], s.score, s.explanation, summaries[s.id], store.papers.status(s.id) or "new", tid, name)
         )
     return out
 

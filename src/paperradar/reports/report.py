@@ -20,14 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
-
 from paperradar.relevance import Profile, Scored, load_profile, score_papers
 from paperradar.reports.common import OTHER, Item, make_items, period_key
 from paperradar.reports.synthesis import (
     CitedClaim,
     change_sentence,
-    method_name,
     noteworthy_reason,
     paper_claims,
     topic_paragraph,
@@ -216,7 +213,9 @@ def score_period(store: Store, date_from: str, date_to: str, profile: Profile, *
     """Stage 1: the papers dated within [date_from, date_to] and those relevant to ``profile``, best first."""
     all_ids = [p.id for p in store.papers.select(date_from=date_from, date_to=date_to) if p.id]
     relevant = (
-        [s for s in score_papers(store, profile, all_ids, embedder=_embedder(embedder)) if s.relevant] if all_ids else []
+        [s for s in score_papers(store, profile, all_ids, embedder=_embedder(embedder)) if s.relevant]
+        if all_ids
+        else []
     )
     return Period(date_from, date_to, period_key(date_from, date_to), all_ids, relevant)
 
@@ -343,25 +342,7 @@ def synthesize(
     other = by_topic.get(OTHER, []) + [i for t in minor for i in t.items]
     # noteworthy: the best paper of each leading topic, with the reason it matters
     liked = _liked_similarity(store, profile, items, _embedder(embedder))
-    picks: list[Item] = []
-    for t in major:
-        claims = sorted(t.claims or paper_claims(t.items), key=lambda c: (c.kind == "times", c.value), reverse=True)
-        best_claim = claims[0] if claims else None
-        survey = next((i for i in t.items if re.search(r"\b(survey|review|overview)\b", i.paper.title, re.I)), None)
-        liked_pick = max(t.items, key=lambda i: liked.get(i.paper.id or "", -1.0)) if liked else None
-        if survey is not None:
-            pick, kw = survey, {"best_claim": None, "liked_similarity": None}
-        elif liked_pick is not None and liked.get(liked_pick.paper.id or "", 0.0) >= 0.6:
-            pick, kw = liked_pick, {"best_claim": None, "liked_similarity": liked[liked_pick.paper.id or ""]}
-        elif best_claim is not None:
-            pick = next(i for i in t.items if i.paper.id == best_claim.paper_id)
-            kw = {"best_claim": best_claim, "liked_similarity": None}
-        else:
-            pick, kw = t.items[0], {"best_claim": None, "liked_similarity": None}
-        pick.why = noteworthy_reason(pick, t.name, new_topic=t.trend == "new", **kw)  # type: ignore[arg-type]
-        picks.append(pick)
-        if len(picks) == noteworthy:
-            break
+    picks = [_noteworthy(rt, liked) for rt in major[:noteworthy]]
     label = period.key if re.fullmatch(r"\d{4}-W\d{2}", period.key) else f"{period.date_from} to {period.date_to}"
     lead = major[0].name if major else "no clear leader"
     title = f"{profile.name.capitalize()} research radar — {label}: {lead}"
@@ -400,6 +381,28 @@ def synthesize(
     )
 
 
+def _noteworthy(topic: ReportTopic, liked: dict[str, float]) -> Item:
+    """The paper of a topic a reader should open first, with the reason: a survey of the topic, else the paper
+    closest to the reader's likes (when close), else the largest reported gain, else the most relevant one."""
+    claims = sorted(topic.claims or paper_claims(topic.items), key=lambda c: (c.kind == "times", c.value), reverse=True)
+    survey = next((i for i in topic.items if re.search(r"\b(survey|review|overview)\b", i.paper.title, re.I)), None)
+    closest = max(topic.items, key=lambda i: liked.get(i.paper.id or "", -1.0)) if liked else None
+    best_claim, similarity = None, None
+    if survey is not None:
+        pick = survey
+    elif closest is not None and liked.get(closest.paper.id or "", 0.0) >= 0.6:
+        pick, similarity = closest, liked[closest.paper.id or ""]
+    elif claims:
+        best_claim = claims[0]
+        pick = next(i for i in topic.items if i.paper.id == best_claim.paper_id)
+    else:
+        pick = topic.items[0]
+    pick.why = noteworthy_reason(
+        pick, topic.name, best_claim=best_claim, new_topic=topic.trend == "new", liked_similarity=similarity
+    )
+    return pick
+
+
 def _themes(topics: Sequence[ReportTopic]) -> list[tuple[str, list[ReportTopic]]]:
     out: dict[str, list[ReportTopic]] = {}
     for t in topics:
@@ -415,7 +418,9 @@ def _names(topics: Sequence[ReportTopic]) -> str:
 def _phrases(t: ReportTopic) -> str:
     """The topic's shared phrases other than its name, as a list for prose."""
     words = set(t.name.lower().split())
-    out = [p.lower() if not re.search(r"[A-Z]{2}", p) else p for p in t.keyphrases if not set(p.lower().split()) <= words]
+    out = [
+        p.lower() if not re.search(r"[A-Z]{2}", p) else p for p in t.keyphrases if not set(p.lower().split()) <= words
+    ]
     out = out[:3]
     return "" if not out else (out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1])
 
@@ -448,9 +453,9 @@ def _intro_and_conclusion(
     rising = [t.name for t in major if t.trend == "rising"]
     falling = [t.name for t in major if t.trend == "falling"]
     change = change_sentence(rising, falling, new, known_weeks)
-    strongest = sorted(
-        (c for t in major for c in t.claims if c.kind == "times"), key=lambda c: c.value, reverse=True
-    )[:2]
+    strongest = sorted((c for t in major for c in t.claims if c.kind == "times"), key=lambda c: c.value, reverse=True)[
+        :2
+    ]
     results = (
         " The strongest reported results: " + " and ".join(f"{c.claim} ({c.method})" for c in strongest) + "."
         if strongest

@@ -33,8 +33,39 @@ class CitedClaim:
 
 
 _GENERIC_NAMES = frozenset(
-    "LLM LLMs MLLM MLLMs LRM LRMs VLM VLMs LLaMA CoT RL AI ML NLP KV GPU GPUs CPU SVD MoE DNN DNNs CNN CNNs ViT "
-    "ViTs RAG QA API SLM SLMs".split()
+    [
+        "LLM",
+        "LLMs",
+        "MLLM",
+        "MLLMs",
+        "LRM",
+        "LRMs",
+        "VLM",
+        "VLMs",
+        "LLaMA",
+        "CoT",
+        "RL",
+        "AI",
+        "ML",
+        "NLP",
+        "KV",
+        "GPU",
+        "GPUs",
+        "CPU",
+        "SVD",
+        "MoE",
+        "DNN",
+        "DNNs",
+        "CNN",
+        "CNNs",
+        "ViT",
+        "ViTs",
+        "RAG",
+        "QA",
+        "API",
+        "SLM",
+        "SLMs",
+    ]
 )
 
 
@@ -49,8 +80,13 @@ def method_name(item: Item) -> str:
     names = [
         n
         for n in named_methods(title)
-        if len(n) > 2 and n not in _GENERIC_NAMES and not n.lower().endswith(("-based", "-aware", "-free"))
-        and re.search(r"[a-z]", n) is not None or (n.isupper() and len(n) >= 4 and n not in _GENERIC_NAMES)
+        if (
+            len(n) > 2
+            and n not in _GENERIC_NAMES
+            and not n.lower().endswith(("-based", "-aware", "-free"))
+            and re.search(r"[a-z]", n) is not None
+        )
+        or (n.isupper() and len(n) >= 4 and n not in _GENERIC_NAMES)
     ]
     if names:
         return max(names, key=len)
@@ -78,7 +114,9 @@ def paper_claims(items: Sequence[Item]) -> list[CitedClaim]:
     return out
 
 
-_OPENERS = re.compile(r"^(?:however|yet|but|thus|therefore|moreover|furthermore|additionally|nevertheless)\s*,?\s*", re.I)
+_OPENERS = re.compile(
+    r"^(?:however|yet|but|thus|therefore|moreover|furthermore|additionally|nevertheless)\s*,?\s*", re.I
+)
 
 
 def _lower_first(s: str) -> str:

@@ -166,7 +166,7 @@ def summarize(paper: Paper) -> Summary:
     return summary
 
 
-def ensure_summaries(store, ids: Sequence[str], *, llm=None) -> dict[str, Summary]:  # type: ignore[no-untyped-def]
+def ensure_summaries(store, ids: Sequence[str], *, llm=None) -> dict[str, Summary]:
     """Summaries of the given papers, computed once per content hash and stored; with ``llm`` (see
     :mod:`paperradar.llm`) its validated summary is preferred and the offline one is the fallback."""
     from paperradar.store import now_iso
@@ -193,10 +193,10 @@ def ensure_summaries(store, ids: Sequence[str], *, llm=None) -> dict[str, Summar
 __all__ = [
     "METHOD",
     "Claim",
-    "claim_sentence",
-    "claims_in",
     "Summary",
     "check_grounded",
+    "claim_sentence",
+    "claims_in",
     "ensure_summaries",
     "headline_claim",
     "named_methods",

@@ -31,27 +31,164 @@ _RETAIN = re.compile(
 )
 # words that may follow a multiplier or a percentage and name what improved
 _COMPARATIVE = frozenset(
-    "fewer less lower higher smaller larger more cheaper better greater shorter".split()  # need a noun after
+    [
+        "fewer",
+        "less",
+        "lower",
+        "higher",
+        "smaller",
+        "larger",
+        "more",
+        "cheaper",
+        "better",
+        "greater",
+        "shorter",
+    ]  # need a noun after
 )
 _HEADS = frozenset(
-    "faster speedup speedups speed-up speed-ups acceleration compression reduction reductions improvement "
-    "improvements increase decrease savings saving boost gain gains throughput memory latency".split()
+    [
+        "faster",
+        "speedup",
+        "speedups",
+        "speed-up",
+        "speed-ups",
+        "acceleration",
+        "compression",
+        "reduction",
+        "reductions",
+        "improvement",
+        "improvements",
+        "increase",
+        "decrease",
+        "savings",
+        "saving",
+        "boost",
+        "gain",
+        "gains",
+        "throughput",
+        "memory",
+        "latency",
+    ]
 )
-_TAKES_OBJECT = frozenset("reduction reductions improvement improvements increase decrease savings saving gain gains".split())
-_NOT_NOUNS = frozenset("likely than efficient accurate robust often".split())
-_SUCCESS_NOUNS = frozenset("gain gains improvement improvements rate rates drop".split())
-_OPTIONAL_NOUN = frozenset("faster speedup speedups speed-up speed-ups acceleration compression".split())
+_TAKES_OBJECT = frozenset(
+    [
+        "reduction",
+        "reductions",
+        "improvement",
+        "improvements",
+        "increase",
+        "decrease",
+        "savings",
+        "saving",
+        "gain",
+        "gains",
+    ]
+)
+_NOT_NOUNS = frozenset(["likely", "than", "efficient", "accurate", "robust", "often"])
+_SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop"])
+_OPTIONAL_NOUN = frozenset(["faster", "speedup", "speedups", "speed-up", "speed-ups", "acceleration", "compression"])
 _BIT_NOUNS = re.compile(
     r"^(?:weights?|activations?|quantization|quantized|precision|KV|key-value|cache|models?|LLMs?|integers?|"
     r"inference|training|gradients?|optimizer|attention|representations?|parameters?|experts?|embeddings?)\b",
     re.I,
 )
 FUNCTION_WORDS = frozenset(
-    """a an the and or but nor of in on at by for to from with without over under than as into onto via per versus
-    vs while whereas compared relative against across among between within when where which that who whose this
-    these those its their our his her it they we is are was were be been being has have had do does did can could
-    may might will would shall should must not no nor so such also only just even both each either neither all any
-    some most respectively overall""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "without",
+        "over",
+        "under",
+        "than",
+        "as",
+        "into",
+        "onto",
+        "via",
+        "per",
+        "versus",
+        "vs",
+        "while",
+        "whereas",
+        "compared",
+        "relative",
+        "against",
+        "across",
+        "among",
+        "between",
+        "within",
+        "when",
+        "where",
+        "which",
+        "that",
+        "who",
+        "whose",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "it",
+        "they",
+        "we",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "may",
+        "might",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "such",
+        "also",
+        "only",
+        "just",
+        "even",
+        "both",
+        "each",
+        "either",
+        "neither",
+        "all",
+        "any",
+        "some",
+        "most",
+        "respectively",
+        "overall",
+    ]
 )
 _PRIOR_WORK = re.compile(r"\b(?:existing|prior|previous|conventional|traditional|current)\b", re.I)
 _OWN_WORK = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
@@ -151,17 +288,15 @@ def sentence_claims(sentence: str) -> list[Claim]:
         for m in pattern.finditer(sentence):
             if any(a <= m.start() < b for a, b in spans):
                 continue
-            rest = _tail(sentence[m.end() :])
-            words = _after_number(kind, rest)
-            if words:
-                add(m.start(), m.end(), f"{m.group(0)} {words}", kind)
+            following = _after_number(kind, _tail(sentence[m.end() :]))
+            if following:
+                add(m.start(), m.end(), f"{m.group(0)} {following}", kind)
     for m in _BITS.finditer(sentence):
         bits = _value(m.group(1))
-        rest = sentence[m.end() :].lstrip()
-        noun = _BIT_NOUNS.match(rest)
-        if 1 <= bits <= 8 and noun:
-            words = _noun_phrase(_tail(rest), 2)
-            add(m.start(), m.end(), " ".join([m.group(0), *words]), "bits")
+        after = sentence[m.end() :].lstrip()
+        if 1 <= bits <= 8 and _BIT_NOUNS.match(after):
+            noun = _noun_phrase(_tail(after), 2)
+            add(m.start(), m.end(), " ".join([m.group(0), *noun]), "bits")
     return found
 
 

@@ -173,7 +173,6 @@ def assign_topics(
 
 __all__ = [
     "OTHER",
-    "coherent",
     "Clusterer",
     "Topic",
     "TopicFeatures",
@@ -183,5 +182,6 @@ __all__ = [
     "build",
     "build_features",
     "cluster_papers",
+    "coherent",
     "label_clusters",
 ]

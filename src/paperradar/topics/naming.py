@@ -9,7 +9,7 @@ of acronyms ("KV cache compression", "Speculative decoding"); two phrases are ne
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from paperradar.summarize.claims import FUNCTION_WORDS
 from paperradar.topics.labels import GENERIC
@@ -19,10 +19,53 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 # endings of words that do not close a noun phrase ("Efficient", "Based", "Achieves")
 _NOT_HEAD = re.compile(r"(?:al|ive|ous|able|ible|ic|ful|less|ed|ly|es)$")
 _HEAD_OK = frozenset(
-    "models model llms llm networks transformers experts agents graphs tokens caches heads layers weights "
-    "activations languages images videos datasets benchmarks features attacks systems modes codes processes "
-    "kernels matrices gradients rules fine-tuning learning reasoning decoding pruning quantization inference "
-    "retrieval generation diffusion distillation compression sparsity attention speculative".split()
+    [
+        "models",
+        "model",
+        "llms",
+        "llm",
+        "networks",
+        "transformers",
+        "experts",
+        "agents",
+        "graphs",
+        "tokens",
+        "caches",
+        "heads",
+        "layers",
+        "weights",
+        "activations",
+        "languages",
+        "images",
+        "videos",
+        "datasets",
+        "benchmarks",
+        "features",
+        "attacks",
+        "systems",
+        "modes",
+        "codes",
+        "processes",
+        "kernels",
+        "matrices",
+        "gradients",
+        "rules",
+        "fine-tuning",
+        "learning",
+        "reasoning",
+        "decoding",
+        "pruning",
+        "quantization",
+        "inference",
+        "retrieval",
+        "generation",
+        "diffusion",
+        "distillation",
+        "compression",
+        "sparsity",
+        "attention",
+        "speculative",
+    ]
 )
 _WEAK_NAMES = frozenset(GENERIC) | {"reasoning", "tokens", "token", "models"}
 
@@ -88,7 +131,11 @@ def sentence_case(phrase: str) -> str:
 
 
 def choose_name(
-    phrases: Sequence[str], texts: Sequence[str], *, taken: set[str] = frozenset(), min_share: float = MIN_SHARE  # type: ignore[assignment]
+    phrases: Sequence[str],
+    texts: Sequence[str],
+    *,
+    taken: Set[str] = frozenset(),
+    min_share: float = MIN_SHARE,
 ) -> str | None:
     """The first of ``phrases`` (best first) that is a coherent noun phrase of ``texts`` and not ``taken``."""
     for ph in phrases:

@@ -159,7 +159,11 @@ def group_week(
             if name is None:  # no phrase is shared by a quarter of the papers: the best one, said as such
                 name = sentence_case(cluster_phrases[0]) if cluster_phrases else f"Topic {len(out) + 1}"
             topic = WeekTopic(
-                make_id(), name, describe(name, cluster_phrases, cluster_texts), anchor.key if anchor else None, ids,
+                make_id(),
+                name,
+                describe(name, cluster_phrases, cluster_texts),
+                anchor.key if anchor else None,
+                ids,
                 centroid,
             )
         topic.keyphrases = [sentence_case(p) for p in cluster_phrases]
