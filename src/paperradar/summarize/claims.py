@@ -20,7 +20,7 @@ _BITS = re.compile(rf"(?<![\w.,])({_NUM})(?:-bit\b|\s?bits?\b)", re.I)
 # "reduces memory usage by 40%", "accelerates decoding by up to 2.1×": the verb, its object, "by", the number
 _VERB_BY = re.compile(
     rf"\b(?:speed(?:s|ing)? up|accelerat\w+|reduc\w+|cut(?:s|ting)?|lower(?:s|ing)?|shrink\w*|compress\w*|"
-    rf"improv\w+|boost\w*|increas\w+|decreas\w+|sav\w+)\s+(?:the\s+)?(?:[\w\-]+\s+){{0,3}}?by\s+"
+    rf"improv\w+|boost\w*|increas\w+|decreas\w+|sav\w+)\s+(?:the\s+)?(?:[\w\-]+\s+){{0,5}}?by\s+"
     rf"{_LEAD}{_NUM}\s?(?:×|x(?![a-zA-Z])|%|-fold|\s?times\b)",
     re.I,
 )
@@ -276,6 +276,8 @@ def sentence_claims(sentence: str) -> list[Claim]:
 
     def add(start: int, end: int, phrase: str, kind: str) -> None:
         phrase = _trim(phrase)
+        if kind == "retain" and not re.search(r"%\s+of\s+(?:(?:the|its|their)\s+)?\w", phrase):
+            return  # "keeps 100% of the" says nothing
         if phrase and re.search(r"\d", phrase) and not any(a <= start < b for a, b in spans):
             spans.append((start, end))
             found.append(Claim(phrase, kind, _value(phrase), sentence))
