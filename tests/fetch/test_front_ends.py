@@ -124,9 +124,9 @@ def test_interest_setting_reaches_serve(configured):
 @pytest.fixture
 def failing_verification(monkeypatch):
     """Make the grounding check find a problem in every report: what matters here is how it is refused."""
-    import paperradar.reports
+    import paperradar.reports.report
 
-    monkeypatch.setattr(paperradar.reports, "verify", lambda report, text: ["number 99 not in the sources"])
+    monkeypatch.setattr(paperradar.reports.report, "verify", lambda report, text=None: ["number 99 not in the sources"])
 
 
 def test_a_report_that_fails_verification_is_refused_everywhere(
@@ -141,7 +141,7 @@ def test_a_report_that_fails_verification_is_refused_everywhere(
     with Store(db_path) as s:
         s.papers.write_batch(PAPERS, source="t", now="t")
         s.delivery.subscribe("weekly@example.org", "efficiency", "weekly", "t")
-    reason = "the report failed its grounding check: number 99 not in the sources"
+    reason = f"the report of {WEEK} failed its grounding check: number 99 not in the sources"
     radar = Radar(db_path, Settings(embedder="hashing"))
     with pytest.raises(ReportError, match="number 99"):
         radar.week_report(WEEK)

@@ -13,9 +13,9 @@ import orjson
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from paperradar.reports import Digest, Report
+from paperradar.reports import Digest, Report, ReportTopic
 
-FORMATS = ("markdown", "html", "json", "atom")
+FORMATS = ("markdown", "html", "html_fragment", "json", "atom")
 _env = Environment(
     loader=PackageLoader("paperradar.render", "templates"),
     undefined=StrictUndefined,
@@ -58,10 +58,38 @@ class Renderer(abc.ABC):
         """The rendered text."""
 
 
+def trend_text(t: ReportTopic) -> str:
+    """How a topic's trend reads: honest when there is no earlier week to compare with."""
+    if not t.trend:
+        return "no earlier week to compare with"
+    before = "/".join(str(n) for n in t.previous)
+    return {"new": f"new this week, before {before}", "rising": f"rising, before {before}"}.get(
+        t.trend, f"{t.trend}, before {before}"
+    )
+
+
+def linked(t: ReportTopic) -> str:
+    """A topic's synthesis as Markdown: its text escaped (it is made of the papers' own phrases), with the first
+    mention of each cited paper's name made a link."""
+    from paperradar.reports.synthesis import method_name
+
+    text = md_escape(t.synthesis)
+    items = {i.paper.id: i for i in t.items}
+    for pid in t.cited:
+        it = items.get(pid)
+        if it is None or not it.url:
+            continue
+        name = md_escape(method_name(it))
+        m = re.search(rf"(?<![\w\[/-]){re.escape(name)}(?![\w\]-])", text)
+        if m:
+            text = text[: m.start()] + f"[{name}]({md_url(it.url)})" + text[m.end() :]
+    return text
+
+
 def _markdown(obj: Digest | Report) -> str:
     if isinstance(obj, Digest):
         return _env.get_template("digest.md.j2").render(d=obj)
-    return _env.get_template("report.md.j2").render(r=obj)
+    return _env.get_template("report.md.j2").render(r=obj, trend_text=trend_text, linked=linked)
 
 
 def chart_png(report: Report) -> bytes:
@@ -73,8 +101,8 @@ def chart_png(report: Report) -> bytes:
 
     weeks = [w for w, _c in report.history]
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
-    for t in report.trends[:6]:
-        ax.plot(weeks, [c.get(t.topic_id, 0) for _w, c in report.history], marker="o", label=t.label[:40])
+    for t in report.topics[:6]:
+        ax.plot(weeks, [c.get(t.id, 0) for _w, c in report.history], marker="o", label=t.name[:40])
     ax.set_ylabel("relevant papers")
     ax.set_title("Topic volume by week")
     ax.legend(fontsize=7, loc="upper left")
@@ -86,9 +114,9 @@ def chart_png(report: Report) -> bytes:
     return buf.getvalue()
 
 
-def html_body(obj: Digest | Report) -> Markup:
-    """The HTML of a digest or report without the page around it (the web app puts it in its own layout):
-    markup produced by our templates, with every piece of paper text escaped."""
+def html_fragment(obj: Digest | Report) -> Markup:
+    """The HTML body of a digest or report (no page around it), for the web app's own pages: markup produced by
+    our templates, with every piece of paper text escaped."""
     import markdown_it
 
     # Raw HTML is allowed because only the templates can produce it (the <details> blocks): every piece of
@@ -102,7 +130,7 @@ def html_body(obj: Digest | Report) -> Markup:
 
 
 def _html(obj: Digest | Report) -> str:
-    body = html_body(obj)
+    body = html_fragment(obj)
     title = obj.title if isinstance(obj, Report) else f"{obj.interest} papers — {obj.day}"
     return _env.get_template("page.html.j2").render(title=title, body=Markup(body))
 
@@ -120,9 +148,10 @@ def _plain(o: Any) -> Any:
 
 
 def _json(obj: Digest | Report) -> str:
+    if isinstance(obj, Report):
+        return orjson.dumps(obj.to_dict(), option=orjson.OPT_INDENT_2).decode()
     data = _plain(obj)
-    if isinstance(obj, Digest):
-        data["items"] = len(obj.items)
+    data["items"] = len(obj.items)
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
 
 
@@ -151,11 +180,11 @@ def _atom(obj: Digest | Report) -> str:
 
 
 def render(obj: Digest | Report, fmt: str) -> str:
-    """Render ``obj`` as markdown, html, json or atom."""
-    fns = {"markdown": _markdown, "html": _html, "json": _json, "atom": _atom}
+    """Render ``obj`` as markdown, html (a whole page), html_fragment (its body only), json or atom."""
+    fns = {"markdown": _markdown, "html": _html, "html_fragment": html_fragment, "json": _json, "atom": _atom}
     if fmt not in fns:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     return fns[fmt](obj)
 
 
-__all__ = ["FORMATS", "Renderer", "chart_png", "html_body", "md_escape", "md_url", "render"]
+__all__ = ["FORMATS", "Renderer", "chart_png", "html_fragment", "linked", "md_escape", "md_url", "render", "trend_text"]

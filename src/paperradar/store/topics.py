@@ -13,10 +13,11 @@ if TYPE_CHECKING:
 
 
 class TopicRepo:
-    """Reads and writes of ``topics`` and ``paper_topics``."""
+    """Reads and writes of ``topics`` and ``paper_topics``; ``registry`` holds the topics tracked per scope."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.registry = RegistryRepo(db)
 
     def known(self, model: str) -> list[tuple[str, str, np.ndarray]]:
         """(topic id, label, centroid) of every stored topic of an embedding model."""
@@ -144,3 +145,105 @@ class SummaryRepo:
                 "INSERT OR REPLACE INTO llm_cache (key, model, response, tokens, created) VALUES (?, ?, ?, ?, ?)",
                 (key, model, response, tokens, now),
             )
+
+
+class RegistryRepo:
+    """Reads and writes of the topic registry (``topic_registry``, ``topic_weeks``, ``topic_weeks_built``)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def topics(self, scope: str, model: str, *, exclude_week: str | None = None) -> list[dict[str, Any]]:
+        """Every registered topic of a scope and embedding model (those first seen in ``exclude_week`` and
+        never since are left out: they are a previous build of that week)."""
+        out = []
+        for tid, name, desc, anchor, phrases, blob, first, last in self.db.conn.execute(
+            "SELECT topic_id, name, description, anchor, keyphrases, centroid, first_week, last_week "
+            "FROM topic_registry WHERE scope = ? AND model = ? ORDER BY first_week, topic_id",
+            (scope, model),
+        ):
+            if exclude_week is not None and first == last == exclude_week:
+                continue
+            out.append(
+                {
+                    "id": tid,
+                    "name": name,
+                    "description": desc,
+                    "anchor": anchor,
+                    "keyphrases": orjson.loads(phrases),
+                    "centroid": None if blob is None else np.frombuffer(blob, dtype="<f4"),
+                    "first_week": first,
+                    "last_week": last,
+                }
+            )
+        return out
+
+    def next_id(self, scope: str) -> Callable[[], str]:
+        """A generator of fresh topic ids (k1, k2, ...) of a scope, continuing after the stored ones."""
+        rows = self.db.conn.execute("SELECT topic_id FROM topic_registry WHERE scope = ?", (scope,)).fetchall()
+        start = max((int(r[0][1:]) for r in rows if r[0][1:].isdigit()), default=0)
+        counter = iter(range(start + 1, 10**9))
+        return lambda: f"k{next(counter)}"
+
+    def built(self, scope: str) -> dict[str, int]:
+        """week -> number of papers grouped, for the weeks of a scope already built."""
+        return dict(self.db.conn.execute("SELECT week, papers FROM topic_weeks_built WHERE scope = ?", (scope,)))
+
+    def save_week(
+        self, scope: str, week: str, model: str, topics: Sequence[dict[str, Any]], assignments: dict[str, str]
+    ) -> None:
+        """Replace one week's grouping of a scope: upsert its topics (id, name, description, anchor, keyphrases,
+        centroid) and its paper assignments, in one transaction."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM topic_registry WHERE scope = ? AND first_week = ? AND last_week = ?", (scope, week, week)
+            )
+            conn.execute("DELETE FROM topic_weeks WHERE scope = ? AND week = ?", (scope, week))
+            for t in topics:
+                centroid = None if t.get("centroid") is None else np.asarray(t["centroid"], "<f4").tobytes()
+                conn.execute(
+                    "INSERT INTO topic_registry (scope, topic_id, name, description, anchor, keyphrases, centroid, "
+                    "model, first_week, last_week) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (scope, topic_id) DO UPDATE SET centroid = COALESCE(excluded.centroid, centroid), "
+                    "keyphrases = excluded.keyphrases, last_week = MAX(last_week, excluded.last_week), "
+                    "first_week = MIN(first_week, excluded.first_week)",
+                    (
+                        scope,
+                        t["id"],
+                        t["name"],
+                        t.get("description", ""),
+                        t.get("anchor"),
+                        orjson.dumps(t.get("keyphrases", [])).decode(),
+                        centroid,
+                        model,
+                        week,
+                        week,
+                    ),
+                )
+            conn.executemany(
+                "INSERT INTO topic_weeks (scope, week, paper_id, topic_id) VALUES (?, ?, ?, ?)",
+                [(scope, week, pid, tid) for pid, tid in assignments.items()],
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO topic_weeks_built (scope, week, papers, model) VALUES (?, ?, ?, ?)",
+                (scope, week, len(assignments), model),
+            )
+
+    def counts(self, scope: str, weeks: Sequence[str]) -> dict[str, dict[str, int]]:
+        """week -> topic id -> papers, for the given weeks of a scope."""
+        out: dict[str, dict[str, int]] = {w: {} for w in weeks}
+        for w in weeks:
+            for tid, n in self.db.conn.execute(
+                "SELECT topic_id, count(*) FROM topic_weeks WHERE scope = ? AND week = ? GROUP BY topic_id",
+                (scope, w),
+            ):
+                out[w][tid] = n
+        return out
+
+    def of_week(self, scope: str, week: str) -> dict[str, str]:
+        """paper id -> topic id for one week of a scope."""
+        return dict(
+            self.db.conn.execute(
+                "SELECT paper_id, topic_id FROM topic_weeks WHERE scope = ? AND week = ?", (scope, week)
+            )
+        )

@@ -3,7 +3,8 @@
 Sentences are split with rules that survive "e.g.", "et al.", decimals and inline LaTeX; each sentence gets a
 role (problem / method / result) from cue phrases and a centrality score (TF-IDF similarity to the whole
 abstract); the best sentence of each role becomes a bullet, trimmed only by removing leading filler. The headline
-claim is the strongest quantitative phrase of the result sentences ("2.3× faster", "40% less memory", "4-bit").
+claim is the strongest whole quantitative phrase of the result sentences ("2.3× faster decoding", "40% less
+memory", "4-bit weights"; see :mod:`.claims`).
 :func:`check_grounded` verifies in code that every number and named method of a text occurs in its sources.
 """
 
@@ -15,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from paperradar.models import Paper
+from paperradar.summarize.claims import Claim, claim_sentence, claims_in, headline_claim
 
 if TYPE_CHECKING:
     from paperradar.store import Store
 
-METHOD = "extractive-v1"
+METHOD = "extractive-v2"  # v2: headline claims as whole phrases (summarize.claims)
 _ABBREV = r"(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|approx|resp|w\.r\.t|No|Dr|Prof|al|Inc|St)\."
 _MATH = re.compile(r"\$[^$]*\$")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$\\])")
@@ -39,15 +41,6 @@ _RESULT = re.compile(
     re.I,
 )
 _NUMBER = re.compile(r"(?<![\w.])[-−+]?\d+(?:[.,]\d+)*(?:\s?(?:%|×|x(?![a-z])|-?bit\b|[kKMBT]\b))?")
-_HEADLINE = re.compile(
-    r"(?<![\w.,])(?:up to\s+)?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:×|x(?![a-z]))\s*"
-    r"(?:faster|speed-?ups?|acceleration|compression|"
-    r"fewer \w+|less \w+|smaller|reduction(?: in \w+)?|higher \w+)?|"
-    r"\d+(?:\.\d+)?\s?%\s*(?:fewer|less|lower|reduction|faster|higher|smaller|of the \w+|memory|latency|"
-    r"(?:of )?(?:tokens|parameters|FLOPs|compute))(?:\s\w+)?|"
-    r"(?<![\w.,])\d+(?:\.\d+)?-bit\b|(?<![\w.,])\d+(?:\.\d+)?\s?(?:bits?)\b",
-    re.I,
-)
 _FILLER = re.compile(
     r"^(?:in this (?:paper|work|study),?\s*|here,?\s*|to (?:this|that) end,?\s*|"
     r"to address (?:this|these) (?:issue|challenge|problem|limitation)s?,?\s*)",
@@ -139,20 +132,6 @@ def _tidy(sentence: str) -> str:
     return s[0].upper() + s[1:] if s else s
 
 
-def headline_claim(text: str) -> str | None:
-    """The strongest quantitative claim in ``text`` (a phrase taken verbatim), or None."""
-    found = [m.group(0).strip() for m in _HEADLINE.finditer(text)]
-    if not found:
-        return None
-
-    def strength(phrase: str) -> float:
-        n = re.search(r"\d+(?:\.\d+)?", phrase)
-        v = float(n.group(0)) if n else 0.0
-        return v if ("×" in phrase or "x" in phrase.lower().split()[0:2][-1]) else v / 10
-
-    return max(found, key=lambda p: (("×" in p or re.search(r"\dx", p) is not None), strength(p)))
-
-
 def summarize(paper: Paper) -> Summary:
     """Three bullets from the paper's own text (see the module docstring); always grounded."""
     bullets = paper.extra.get("bullets") if isinstance(paper.extra.get("bullets"), list) else None
@@ -218,8 +197,11 @@ def ensure_summaries(store: Store, ids: Sequence[str], *, llm: Any = None) -> di
 
 __all__ = [
     "METHOD",
+    "Claim",
     "Summary",
     "check_grounded",
+    "claim_sentence",
+    "claims_in",
     "ensure_summaries",
     "headline_claim",
     "named_methods",

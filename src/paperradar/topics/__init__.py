@@ -2,8 +2,10 @@
 
 Papers are compared by a weighted cosine of their stored embeddings and a TF-IDF view of their titles and
 abstracts (:mod:`.features`), grouped by Ward's hierarchy cut where the silhouette is best and smoothed by nearest
-neighbours (:mod:`.cluster`) — the number of topics is never given — and named by class-based TF-IDF over 1-3-word
-phrases (:mod:`.labels`). A topic keeps its id across periods when its embedding centroid matches an earlier one.
+neighbours (:mod:`.cluster`) — the number of topics is never given — and named by the best coherent noun phrase among
+class-based TF-IDF 1-3-word phrases (:mod:`.labels`, :mod:`.naming`). A topic keeps its id across periods when its
+embedding centroid matches an earlier one. Reports track topics per interest in a registry (:mod:`.registry`),
+anchored to the profile's sub-areas (:mod:`.anchors`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from paperradar.models import Paper
 from paperradar.topics.cluster import Clusterer, WardClusterer
 from paperradar.topics.features import TopicFeatures, build_features, topic_text
 from paperradar.topics.labels import label_clusters
+from paperradar.topics.naming import choose_name, coherent, sentence_case
 
 if TYPE_CHECKING:
     from paperradar.store import Store
@@ -102,10 +105,11 @@ def build(
         return TopicModel()
     texts = [topic_text(p.title or "", p.abstract or "") for p in papers]
     labels = cluster_papers(build_features(texts, embeddings), clusterer)
-    names = label_clusters(texts, labels)
+    names = label_clusters(texts, labels, top=8)
     counter = iter(range(1, 10**9))
     make_id = new_id or (lambda: f"t{next(counter)}")
     used: set[str] = set()
+    taken: set[str] = set()
     model = TopicModel()
     for lab in sorted(set(int(x) for x in labels), key=lambda x: -int(np.sum(labels == x))):
         rows = np.where(labels == lab)[0]
@@ -124,7 +128,10 @@ def build(
         tid = match[1] if match[0] >= match_threshold else make_id()
         used.add(tid)
         phrases = names.get(lab, [])
-        label = " / ".join(phrases[:2]) if phrases else f"Topic {tid}"
+        cluster_texts = [texts[i] for i in rows]
+        label = choose_name(phrases, cluster_texts, taken=taken) or (sentence_case(phrases[0]) if phrases else "")
+        label = label or f"Topic {tid}"
+        taken.add(label.lower())
         model.topics.append(Topic(tid, label, phrases, members, centroid))
         for pid in members:
             model.assignment[pid] = tid
@@ -174,5 +181,6 @@ __all__ = [
     "build",
     "build_features",
     "cluster_papers",
+    "coherent",
     "label_clusters",
 ]

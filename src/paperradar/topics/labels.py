@@ -123,6 +123,8 @@ GENERIC = frozenset(
         "widely",
         "critical",
         "crucial",
+        "times",
+        "fold",
     ]
 )
 _STOP = frozenset(

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from paperradar.index import QueryError, SearchFilters
 from paperradar.radar import RadarError, ReportError
 from paperradar.relevance import ProfileError, profile_text, save_profile
-from paperradar.render import html_body
+from paperradar.render import html_fragment
 from paperradar.render import render as render_doc
 from paperradar.reports import week_of
 from paperradar.store import now_iso
@@ -98,7 +98,7 @@ def weekly(request: Request, week: str, interest: str | None = None) -> Response
         raise HTTPException(400, str(e)) from e
     except ReportError as e:
         raise HTTPException(500, str(e)) from e
-    body = html_body(report)  # Markup built by the renderer, every piece of paper text escaped
+    body = html_fragment(report)  # Markup built by the renderer, every piece of paper text escaped
     return render(request, "report.html", {"week": week, "body": body, "interest": interest})
 
 

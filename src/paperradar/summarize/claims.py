@@ -1,0 +1,326 @@
+"""Headline claims: a paper's own quantitative result as a whole phrase, taken verbatim from its abstract.
+
+A claim is a number with its unit and the words that say what it measures: "2.1× faster decoding", "40% less
+KV-cache memory", "65% reduction in memory usage", "reduces latency by 35%", "4-bit weights". A phrase never ends on
+a preposition or an article ("65% reduction in" is cut back to "65% reduction", or dropped when that says nothing);
+a bare bit-width is a claim only at 8 bits or fewer and next to what is quantized (16 and 32 bits are the baselines
+low-bit methods are compared with); sentences about prior work ("existing methods reach 2×") are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_LEAD = r"(?:(?:up to|over|more than|nearly|about|approximately|around|at least|an average of|on average)\s+)?"
+_TIMES = re.compile(rf"(?<![\w.,]){_LEAD}{_NUM}\s?(?:×|x(?![a-zA-Z])|X(?![a-zA-Z])|-fold|\s?times\b)", re.I)
+_PERCENT = re.compile(rf"(?<![\w.,]){_LEAD}{_NUM}\s?%")
+_BITS = re.compile(rf"(?<![\w.,])({_NUM})(?:-bit\b|\s?bits?\b)", re.I)
+# "reduces memory usage by 40%", "accelerates decoding by up to 2.1×": the verb, its object, "by", the number
+_VERB_BY = re.compile(
+    rf"\b(?:speed(?:s|ing)? up|accelerat\w+|reduc\w+|cut(?:s|ting)?|lower(?:s|ing)?|shrink\w*|compress\w*|"
+    rf"improv\w+|boost\w*|increas\w+|decreas\w+|sav\w+)\s+(?:the\s+)?(?:[\w\-]+\s+){{0,5}}?by\s+"
+    rf"{_LEAD}{_NUM}\s?(?:×|x(?![a-zA-Z])|%|-fold|\s?times\b)",
+    re.I,
+)
+_RETAIN = re.compile(
+    rf"\b(?:retain\w*|maintain\w*|preserv\w+|recover\w*|keep\w*)\s+{_LEAD}{_NUM}\s?%\s+of\s+(?:the\s+|its\s+|their\s+)?"
+    rf"(?:[\w\-]+\s?){{1,3}}",
+    re.I,
+)
+# words that may follow a multiplier or a percentage and name what improved
+_COMPARATIVE = frozenset(
+    [
+        "fewer",
+        "less",
+        "lower",
+        "higher",
+        "smaller",
+        "larger",
+        "more",
+        "cheaper",
+        "better",
+        "greater",
+        "shorter",
+    ]  # need a noun after
+)
+_HEADS = frozenset(
+    [
+        "faster",
+        "speedup",
+        "speedups",
+        "speed-up",
+        "speed-ups",
+        "acceleration",
+        "compression",
+        "reduction",
+        "reductions",
+        "improvement",
+        "improvements",
+        "increase",
+        "decrease",
+        "savings",
+        "saving",
+        "boost",
+        "gain",
+        "gains",
+        "throughput",
+        "memory",
+        "latency",
+    ]
+)
+_TAKES_OBJECT = frozenset(
+    [
+        "reduction",
+        "reductions",
+        "improvement",
+        "improvements",
+        "increase",
+        "decrease",
+        "savings",
+        "saving",
+        "gain",
+        "gains",
+    ]
+)
+_NOT_NOUNS = frozenset(["likely", "than", "efficient", "accurate", "robust", "often"])
+_SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop"])
+_OPTIONAL_NOUN = frozenset(["faster", "speedup", "speedups", "speed-up", "speed-ups", "acceleration", "compression"])
+_BIT_NOUNS = re.compile(
+    r"^(?:weights?|activations?|quantization|quantized|precision|KV|key-value|cache|models?|LLMs?|integers?|"
+    r"inference|training|gradients?|optimizer|attention|representations?|parameters?|experts?|embeddings?)\b",
+    re.I,
+)
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "without",
+        "over",
+        "under",
+        "than",
+        "as",
+        "into",
+        "onto",
+        "via",
+        "per",
+        "versus",
+        "vs",
+        "while",
+        "whereas",
+        "compared",
+        "relative",
+        "against",
+        "across",
+        "among",
+        "between",
+        "within",
+        "when",
+        "where",
+        "which",
+        "that",
+        "who",
+        "whose",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "it",
+        "they",
+        "we",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "may",
+        "might",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "such",
+        "also",
+        "only",
+        "just",
+        "even",
+        "both",
+        "each",
+        "either",
+        "neither",
+        "all",
+        "any",
+        "some",
+        "most",
+        "respectively",
+        "overall",
+    ]
+)
+_PRIOR_WORK = re.compile(r"\b(?:existing|prior|previous|conventional|traditional|current)\b", re.I)
+_OWN_WORK = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
+_BOUNDARY = re.compile(r"[,;:()\[\]]|\.(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A quantitative phrase, its kind (times, verb, percent, retain, bits), its number and the sentence it is in."""
+
+    phrase: str
+    kind: str
+    value: float
+    sentence: str
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        """Order of strength: a multiplier beats a percentage, which beats a bit-width; then the size."""
+        order = {"times": 4, "verb": 3, "percent": 3, "retain": 1, "bits": 2}
+        value = self.value if self.kind in ("times", "bits") or "×" in self.phrase else self.value / 10
+        if self.kind == "bits":
+            value = 16 - self.value  # fewer bits is the stronger claim
+        return order[self.kind], value
+
+
+def _value(text: str) -> float:
+    m = re.search(_NUM, text)
+    return float(m.group(0).replace(",", "")) if m else 0.0
+
+
+def _noun_phrase(words: list[str], most: int = 3) -> list[str]:
+    """The leading words that are not function words (at most ``most``)."""
+    out: list[str] = []
+    for w in words:
+        if w.lower() in FUNCTION_WORDS or re.fullmatch(r"[\d.,%×]+", w) or len(out) == most:
+            break
+        out.append(w)
+    return out
+
+
+def _tail(text: str) -> list[str]:
+    """The words after a match up to the next punctuation."""
+    cut = _BOUNDARY.search(text)
+    return (text[: cut.start()] if cut else text).split()
+
+
+def _after_number(head: str, rest: list[str]) -> str | None:
+    """The words completing a multiplier or percentage into a claim, or None when nothing says what it measures."""
+    if not rest:
+        return None
+    first = rest[0].lower()
+    if first in _COMPARATIVE:
+        noun = _noun_phrase(rest[1:])
+        if not noun or noun[0].lower() in _NOT_NOUNS:
+            return None
+        return " ".join([rest[0], *noun])
+    if first in _HEADS:
+        words = [rest[0]]
+        if first in _TAKES_OBJECT and len(rest) > 2 and rest[1].lower() in ("in", "of"):
+            noun = _noun_phrase(rest[2:])
+            if noun:
+                words += [rest[1], *noun]
+        elif first in _OPTIONAL_NOUN:
+            words += _noun_phrase(rest[1:], 2)
+        return " ".join(words)
+    if head == "percent" and first in ("accuracy", "pass@1", "win", "success", "top-1", "exact"):
+        more = rest[1:2] if len(rest) > 1 and rest[1].lower() in _SUCCESS_NOUNS else []
+        return " ".join([rest[0], *more])
+    return None
+
+
+def _trim(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[-1].lower() in FUNCTION_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def sentence_claims(sentence: str) -> list[Claim]:
+    """Every whole quantitative claim phrase of one sentence."""
+    if _PRIOR_WORK.search(sentence) and not _OWN_WORK.search(sentence):
+        return []
+    found: list[Claim] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, phrase: str, kind: str) -> None:
+        phrase = _trim(phrase)
+        if kind == "retain" and not re.search(r"%\s+of\s+(?:(?:the|its|their)\s+)?\w", phrase):
+            return  # "keeps 100% of the" says nothing
+        if phrase and re.search(r"\d", phrase) and not any(a <= start < b for a, b in spans):
+            spans.append((start, end))
+            found.append(Claim(phrase, kind, _value(phrase), sentence))
+
+    for m in _VERB_BY.finditer(sentence):
+        add(m.start(), m.end(), m.group(0), "verb")
+    for m in _RETAIN.finditer(sentence):
+        add(m.start(), m.end(), " ".join(_tail(m.group(0))), "retain")
+    for pattern, kind in ((_TIMES, "times"), (_PERCENT, "percent")):
+        for m in pattern.finditer(sentence):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            following = _after_number(kind, _tail(sentence[m.end() :]))
+            if following:
+                add(m.start(), m.end(), f"{m.group(0)} {following}", kind)
+    for m in _BITS.finditer(sentence):
+        bits = _value(m.group(1))
+        after = sentence[m.end() :].lstrip()
+        if 1 <= bits <= 8 and _BIT_NOUNS.match(after):
+            noun = _noun_phrase(_tail(after), 2)
+            add(m.start(), m.end(), " ".join([m.group(0), *noun]), "bits")
+    return found
+
+
+def claims_in(text: str) -> list[Claim]:
+    """Every claim of a text, strongest first."""
+    from paperradar.summarize import split_sentences
+
+    out = [c for s in split_sentences(text) for c in sentence_claims(s)]
+    return sorted(out, key=lambda c: c.rank, reverse=True)
+
+
+def headline_claim(text: str) -> str | None:
+    """The strongest whole claim phrase in ``text`` (verbatim), or None."""
+    found = claims_in(text)
+    return found[0].phrase if found else None
+
+
+def claim_sentence(claim: str, text: str) -> str | None:
+    """The sentence of ``text`` a claim phrase was taken from."""
+    from paperradar.summarize import split_sentences
+
+    return next((s for s in split_sentences(text) if claim in s), None)
+
+
+__all__ = ["FUNCTION_WORDS", "Claim", "claim_sentence", "claims_in", "headline_claim", "sentence_claims"]

@@ -1,0 +1,165 @@
+"""Topic names a reader recognises: one noun phrase of the field, drawn from the papers, checked for coherence.
+
+A name is the best phrase of a cluster by class-based TF-IDF (:func:`.labels.label_clusters`) that reads as a
+noun phrase (it does not end on a function word, an adjective or a verb) and whose every content word occurs in at
+least a quarter of the cluster's papers (:func:`coherent`). Names are in sentence case with the authors' spelling
+of acronyms ("KV cache compression", "Speculative decoding"); two phrases are never joined by a slash.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence, Set
+
+from paperradar.summarize.claims import FUNCTION_WORDS
+from paperradar.topics.labels import GENERIC
+
+MIN_SHARE = 0.25
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+# endings of words that do not close a noun phrase ("Efficient", "Based", "Achieves")
+_NOT_HEAD = re.compile(r"(?:al|ive|ous|able|ible|ic|ful|less|ed|ly|es)$")
+_HEAD_OK = frozenset(
+    [
+        "models",
+        "model",
+        "llms",
+        "llm",
+        "networks",
+        "transformers",
+        "experts",
+        "agents",
+        "graphs",
+        "tokens",
+        "caches",
+        "heads",
+        "layers",
+        "weights",
+        "activations",
+        "languages",
+        "images",
+        "videos",
+        "datasets",
+        "benchmarks",
+        "features",
+        "attacks",
+        "systems",
+        "modes",
+        "codes",
+        "processes",
+        "kernels",
+        "matrices",
+        "gradients",
+        "rules",
+        "fine-tuning",
+        "learning",
+        "reasoning",
+        "decoding",
+        "pruning",
+        "quantization",
+        "inference",
+        "retrieval",
+        "generation",
+        "diffusion",
+        "distillation",
+        "compression",
+        "sparsity",
+        "attention",
+        "speculative",
+    ]
+)
+_WEAK_NAMES = frozenset(GENERIC) | {"reasoning", "tokens", "token", "models"}
+
+
+def _norm(word: str) -> str:
+    w = word.lower().replace("-", "")
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
+
+
+def content_words(name: str) -> list[str]:
+    """The words of a name that must be found in its papers (not function words, not one-letter)."""
+    return [w for w in _WORD.findall(name) if w.lower() not in FUNCTION_WORDS and len(w) > 1]
+
+
+def word_shares(name: str, texts: Sequence[str]) -> dict[str, float]:
+    """For each content word of ``name``, the share of ``texts`` it occurs in (plural and hyphen insensitive)."""
+    bags = [{_norm(w) for w in _WORD.findall(t)} for t in texts]
+    out = {}
+    for w in content_words(name):
+        parts = [_norm(p) for p in w.split("-") if p] if "-" in w else [_norm(w)]
+        key = _norm(w)
+        hits = sum(1 for b in bags if key in b or all(p in b for p in parts))
+        out[w] = hits / max(1, len(bags))
+    return out
+
+
+def coherent(name: str, texts: Sequence[str], min_share: float = MIN_SHARE) -> bool:
+    """Whether every content word of ``name`` occurs in at least ``min_share`` of ``texts``."""
+    shares = word_shares(name, texts)
+    return bool(shares) and min(shares.values()) >= min_share
+
+
+def is_noun_phrase(phrase: str) -> bool:
+    """A cheap test that a phrase closes on a noun: not on a function word, adjective ending or verb form."""
+    words = phrase.split()
+    if not words:
+        return False
+    last = words[-1].lower()
+    if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward"):
+        return False
+    if last in _HEAD_OK or last.endswith(("tion", "sion", "ment", "ing", "ity", "ness", "ure", "ism", "ics")):
+        return True
+    if words[-1][1:] != words[-1][1:].lower() or words[-1].isupper():  # an acronym or a method name: KV, LoRA
+        return True
+    return not _NOT_HEAD.search(last)
+
+
+def sentence_case(phrase: str) -> str:
+    """'KV Cache Compression' -> 'KV cache compression'; acronyms and names keep their spelling."""
+    words = phrase.split()
+    out = []
+    for i, w in enumerate(words):
+        keep = w[1:] != w[1:].lower()  # LoRA, KV, GPT-4
+        if keep:
+            out.append(w)
+        elif i == 0:
+            out.append(w[0].upper() + w[1:].lower())
+        else:
+            out.append(w.lower())
+    return " ".join(out)
+
+
+def choose_name(
+    phrases: Sequence[str],
+    texts: Sequence[str],
+    *,
+    taken: Set[str] = frozenset(),
+    min_share: float = MIN_SHARE,
+) -> str | None:
+    """The first of ``phrases`` (best first) that is a coherent noun phrase of ``texts`` and not ``taken``."""
+    for ph in phrases:
+        name = sentence_case(ph)
+        if name.lower() in taken or name.lower() in _WEAK_NAMES:
+            continue
+        if is_noun_phrase(name) and coherent(name, texts, min_share):
+            return name
+    return None
+
+
+def describe(name: str, phrases: Sequence[str], texts: Sequence[str]) -> str:
+    """A one-line description: the topic's other shared phrases that occur in at least two of its papers."""
+    low = [t.lower() for t in texts]
+    others = []
+    for ph in phrases:
+        if ph.lower() == name.lower() or sum(ph.lower() in t for t in low) < 2:
+            continue
+        others.append(sentence_case(ph).lower() if not re.search(r"[A-Z]{2}", ph) else sentence_case(ph))
+        if len(others) == 3:
+            break
+    if not others:
+        return f"Papers on {name[0].lower() + name[1:] if not name[:2].isupper() else name}."
+    return f"{name}: {', '.join(others)}."
+
+
+__all__ = ["MIN_SHARE", "choose_name", "coherent", "content_words", "describe", "is_noun_phrase", "word_shares"]

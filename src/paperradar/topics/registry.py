@@ -1,0 +1,214 @@
+"""Tracked topics: a week's papers grouped into topics of a reader's size, named, and attached to the registry.
+
+:func:`group_week` clusters one week's papers (:class:`.cluster.WardClusterer` on the combined similarity of
+:mod:`.features`), splits any cluster holding more than ``max_share`` of the week, anchors each cluster to the
+profile sub-area most of its papers are closest to, and names it (:mod:`.naming`). Each cluster then attaches to
+the registered topic of earlier weeks whose centroid it matches (same id, same name) or opens a new topic.
+:func:`track_week` does this for one week of a store and records it, so counts per week come from real history.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from paperradar.models import Paper
+from paperradar.topics.anchors import Anchor
+from paperradar.topics.cluster import WardClusterer
+from paperradar.topics.features import build_features, topic_text
+from paperradar.topics.labels import label_clusters
+from paperradar.topics.naming import choose_name, coherent, describe, sentence_case
+
+if TYPE_CHECKING:
+    from paperradar.store import Store
+
+OTHER = "other"
+MAX_SHARE = 0.3
+# embedding-centroid cosine above which a week's cluster continues a registered topic (same-anchor topics get a
+# small bonus); measured on consecutive dev weeks, continuing sub-fields sit at 0.80-0.95 and distinct ones below 0.75
+MATCH_THRESHOLD = 0.78
+ANCHOR_BONUS = 0.04
+
+
+@dataclass
+class WeekTopic:
+    """One topic in one week: registry id, name, description, anchor key, papers, centroid, phrases."""
+
+    id: str
+    name: str
+    description: str
+    anchor: str | None
+    paper_ids: list[str]
+    centroid: np.ndarray = field(repr=False)
+    keyphrases: list[str] = field(default_factory=list)
+    continued: bool = False  # attached to a topic of an earlier week
+
+
+def _split_large(sim: np.ndarray, labels: np.ndarray, cap: int, min_size: int) -> np.ndarray:
+    """Split every cluster larger than ``cap`` in two by Ward's linkage, until none is (or a split would leave a
+    side smaller than ``min_size``)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    labels = labels.copy()
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    changed = True
+    while changed:
+        changed = False
+        for lab, size in Counter(labels.tolist()).most_common():
+            if size <= cap or size < 2 * min_size:
+                continue
+            rows = np.where(labels == lab)[0]
+            d = np.sqrt(np.clip(2.0 - 2.0 * sim[np.ix_(rows, rows)], 0.0, None))
+            np.fill_diagonal(d, 0.0)
+            halves = fcluster(linkage(squareform(d, checks=False), "ward"), 2, "maxclust")
+            if min(np.sum(halves == 1), np.sum(halves == 2)) < min_size:
+                continue
+            labels[rows[halves == 2]] = next_label
+            next_label += 1
+            changed = True
+            break
+    return labels
+
+
+def _anchor_of(rows: np.ndarray, embeddings: np.ndarray, anchors: Sequence[Anchor]) -> Anchor | None:
+    """The anchor most of the cluster's papers are closest to, if at least half of them are."""
+    usable = [a for a in anchors if a.vector is not None]
+    if not usable:
+        return None
+    matrix = np.stack([a.vector for a in usable])  # type: ignore[misc]
+    votes = Counter((embeddings[rows] @ matrix.T).argmax(axis=1).tolist())
+    best, n = votes.most_common(1)[0]
+    return usable[best] if n >= 0.5 * len(rows) else None
+
+
+def group_week(
+    papers: Sequence[Paper],
+    embeddings: np.ndarray,
+    *,
+    anchors: Sequence[Anchor] = (),
+    known: Sequence[dict[str, Any]] = (),
+    new_id: Callable[[], str] | None = None,
+    max_share: float = MAX_SHARE,
+    min_topic_papers: int = 3,
+    match_threshold: float = MATCH_THRESHOLD,
+) -> tuple[list[WeekTopic], dict[str, str]]:
+    """Group one week's ``papers`` (rows of unit ``embeddings``) into named topics attached to ``known`` ones.
+
+    ``known`` are registry topics (dicts with id, name, description, anchor, centroid). Returns the week's topics,
+    largest first, and paper id -> topic id ("other" for papers of clusters under ``min_topic_papers``)."""
+    n = len(papers)
+    if n == 0:
+        return [], {}
+    counter = iter(range(1, 10**9))
+    make_id = new_id or (lambda: f"k{next(counter)}")
+    texts = [topic_text(p.title or "", p.abstract or "") for p in papers]
+    features = build_features(texts, embeddings)
+    sim = features.similarity()
+    min_size = max(min_topic_papers, min(8, n // 12))
+    labels = WardClusterer(min_cluster_size=min_size).fit_predict(sim) if n >= 2 * min_size else np.zeros(n, int)
+    if n >= 10:
+        labels = _split_large(sim, np.asarray(labels), max(min_size, int(max_share * n)), min_topic_papers)
+    phrases = label_clusters(texts, labels, top=8)
+    emb = features.embeddings
+    clusters = sorted(set(labels.tolist()), key=lambda x: -int(np.sum(labels == x)))
+    assignment: dict[str, str] = {}
+    used_ids: set[str] = set()
+    used_names: set[str] = set()
+    out: list[WeekTopic] = []
+    for lab in clusters:
+        rows = np.where(labels == lab)[0]
+        ids = [papers[i].id or "" for i in rows]
+        if len(rows) < min_topic_papers:
+            assignment.update({pid: OTHER for pid in ids})
+            continue
+        centroid = emb[rows].mean(axis=0)
+        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        anchor = _anchor_of(rows, emb, anchors)
+        cluster_texts = [texts[i] for i in rows]
+        match = None
+        best = match_threshold
+        for k in known:
+            if k["id"] in used_ids or k.get("centroid") is None or len(k["centroid"]) != len(centroid):
+                continue
+            score = float(np.asarray(k["centroid"]) @ centroid)
+            if anchor is not None and k.get("anchor") == anchor.key:
+                score += ANCHOR_BONUS
+            if score >= best:
+                best, match = score, k
+        cluster_phrases = phrases.get(lab, [])
+        if match is not None:
+            topic = WeekTopic(match["id"], match["name"], match["description"], match.get("anchor"), ids, centroid)
+            topic.continued = True
+        else:
+            name = None
+            if anchor is not None:
+                name = next(
+                    (
+                        nm
+                        for nm in anchor.names
+                        if nm.lower() not in used_names and coherent(nm, cluster_texts) and len(nm.split()) <= 4
+                    ),
+                    None,
+                )
+            name = name or choose_name(cluster_phrases, cluster_texts, taken=used_names)
+            if name is None:  # no phrase is shared by a quarter of the papers: the best one, said as such
+                name = sentence_case(cluster_phrases[0]) if cluster_phrases else f"Topic {len(out) + 1}"
+            topic = WeekTopic(
+                make_id(),
+                name,
+                describe(name, cluster_phrases, cluster_texts),
+                anchor.key if anchor else None,
+                ids,
+                centroid,
+            )
+        topic.keyphrases = [sentence_case(p) for p in cluster_phrases]
+        used_ids.add(topic.id)
+        used_names.add(topic.name.lower())
+        out.append(topic)
+        assignment.update({pid: topic.id for pid in ids})
+    return out, assignment
+
+
+def track_week(
+    store: Store,
+    scope: str,
+    week: str,
+    papers: Sequence[Paper],
+    embeddings: np.ndarray,
+    model: str,
+    *,
+    anchors: Sequence[Anchor] = (),
+) -> tuple[list[WeekTopic], dict[str, str]]:
+    """Group a week's papers of a ``scope`` (an interest) against the registry and record the result, replacing
+    an earlier build of the same week."""
+    registry = store.topics.registry
+    known = registry.topics(scope, model, exclude_week=week)
+    # a topic continued this week keeps the centroid it had, moved halfway towards this week's
+    topics, assignment = group_week(papers, embeddings, anchors=anchors, known=known, new_id=registry.next_id(scope))
+    by_id = {k["id"]: k for k in known}
+    rows = []
+    for t in topics:
+        centroid = t.centroid
+        if t.id in by_id and by_id[t.id].get("centroid") is not None:
+            mixed = 0.5 * (np.asarray(by_id[t.id]["centroid"]) + t.centroid)
+            centroid = mixed / (np.linalg.norm(mixed) or 1.0)
+        rows.append(
+            {
+                "id": t.id,
+                "name": t.name,
+                "description": t.description,
+                "anchor": t.anchor,
+                "keyphrases": t.keyphrases,
+                "centroid": centroid,
+            }
+        )
+    registry.save_week(scope, week, model, rows, assignment)
+    return topics, assignment
+
+
+__all__ = ["MATCH_THRESHOLD", "MAX_SHARE", "OTHER", "WeekTopic", "group_week", "track_week"]

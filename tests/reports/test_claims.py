@@ -1,0 +1,77 @@
+"""Claims are whole phrases of the paper's own result; topic names are coherent noun phrases; anchors come from
+the profile's sub-areas."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperradar.relevance import load_profile
+from paperradar.sources.jsonl import paper_from_common
+from paperradar.summarize import check_grounded, claims_in, headline_claim, summarize
+from paperradar.summarize.claims import FUNCTION_WORDS
+from paperradar.topics.anchors import anchor_names
+from paperradar.topics.naming import choose_name, coherent, is_noun_phrase, sentence_case
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("It decodes 2.1× faster than autoregressive decoding.", "2.1× faster"),
+        ("EAGLE reaches 2.1x faster decoding on MT-bench.", "2.1x faster decoding"),
+        ("Our cache uses 40% less KV-cache memory at equal accuracy.", "40% less KV-cache memory"),
+        ("We obtain a 65% reduction in memory usage on LLaMA.", "65% reduction in memory usage"),
+        ("We obtain a 65% reduction in, for instance, latency.", "65% reduction"),
+        (
+            "SPRINT reduces the number of sequential tokens by up to 39%.",
+            "reduces the number of sequential tokens by up to 39%",
+        ),
+        ("We quantize LLaMA to 4-bit weights with no loss.", "4-bit weights"),
+    ],
+)
+def test_claims_are_whole_phrases(text, claim):
+    assert headline_claim(text) == claim
+
+
+def test_no_bare_baseline_bit_width_and_no_prior_work_claims():
+    assert headline_claim("Compared with 16-bit baselines, our mixed-precision method keeps accuracy.") is None
+    assert headline_claim("Existing methods reach 3× speedup but degrade quality.") is None
+    assert headline_claim("It keeps 100% of the") is None  # a phrase cut before its noun is no claim
+
+
+def test_every_claim_of_real_abstracts_is_whole_and_grounded(dev_rows):
+    seen = 0
+    for r in dev_rows[:800]:
+        p = paper_from_common(r, "dev")
+        for c in claims_in(p.abstract or ""):
+            seen += 1
+            last = c.phrase.split()[-1].lower()
+            assert last not in FUNCTION_WORDS, c.phrase
+            assert c.phrase in c.sentence and c.phrase in p.abstract  # verbatim
+            assert check_grounded(c.phrase, [p.abstract]) == []
+            if c.kind == "bits":
+                assert c.value <= 8
+        s = summarize(p)
+        assert s.headline is None or s.headline in (p.abstract or "")
+    assert seen > 50
+
+
+def test_names_are_coherent_noun_phrases():
+    texts = [
+        "Speculative decoding with a draft model accelerates LLM inference.",
+        "Tree-based speculative decoding verifies many drafted tokens.",
+        "A survey of speculative decoding methods.",
+        "Self-speculative decoding skips layers of the target model.",
+    ]
+    assert coherent("Speculative decoding", texts)
+    assert not coherent("Speculative decoding trees", texts[1:2] + texts[:1] * 0 + texts[2:])
+    assert is_noun_phrase("KV cache compression") and not is_noun_phrase("Reduction in")
+    assert not is_noun_phrase("Efficient") and is_noun_phrase("LoRA")
+    assert sentence_case("KV Cache Compression") == "KV cache compression"
+    assert choose_name(["Drafted Tokens Of", "Speculative Decoding"], texts) == "Speculative decoding"
+
+
+def test_anchors_are_the_profiles_sub_areas_by_their_leading_noun_phrase():
+    names = [anchor_names(s) for s in load_profile("efficiency").subtopics]
+    assert ["Speculative decoding"] in names
+    assert any("KV cache compression" in n for n in names)
+    assert all("/" not in x for n in names for x in n)
