@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from paperradar.embed import Embedder, default_embedder, ensure_embeddings
+from paperradar.index.explain import explain, relevance
 from paperradar.index.keyword import Fts5Index, KeywordIndex, TantivyIndex, keyword_index, sync_keyword_index
 from paperradar.index.query import Query, QueryError, parse
 from paperradar.index.vectors import HNSW_THRESHOLD, ExactIndex, HnswIndex, VectorIndex
@@ -26,7 +27,9 @@ MODES = ("hybrid", "keyword", "vector")
 
 @dataclass
 class SearchHit:
-    """One result: id, fused score (higher is better), title, and the ranks each side gave it."""
+    """One result: id, fused score (higher is better, ranks by it), the ranks each side gave it, and for a
+    person: ``relevance`` (0-1), why it matched (``reasons``, ``matched`` terms), a ``snippet`` of the abstract with
+    the ``highlights`` (start, end) of the matched terms in it, authors and date."""
 
     id: str
     score: float
@@ -34,14 +37,34 @@ class SearchHit:
     keyword_rank: int | None = None
     vector_rank: int | None = None
     similarity: float | None = None
+    relevance: float | None = None
+    matched: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    snippet: str = ""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    date: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def why(self) -> str:
+        """The reasons as one line, e.g. "matches kv, cache, eviction; close in meaning (0.61)"."""
+        return "; ".join(self.reasons)
+
     def as_dict(self) -> dict[str, object]:
-        """JSON-friendly form."""
+        """JSON-friendly form: ``score`` is the 0-1 relevance when known, ``fused`` the ranking score."""
         return {
             "id": self.id,
-            "score": round(self.score, 6),
+            "score": self.relevance if self.relevance is not None else round(self.score, 6),
+            "fused": round(self.score, 6),
             "title": self.title,
+            "authors": self.authors,
+            "date": self.date,
+            "why": self.why,
+            "reasons": self.reasons,
+            "matched": self.matched,
+            "snippet": self.snippet,
+            "highlights": [list(s) for s in self.highlights],
             "keyword_rank": self.keyword_rank,
             "vector_rank": self.vector_rank,
             "similarity": None if self.similarity is None else round(self.similarity, 4),
@@ -217,9 +240,21 @@ def search(
     # the reader typed a paper's title: that paper first
     fused.sort(key=lambda h: normalize_title(titles.get(h.id, "")) != wanted)
     hits = fused[:limit]
-    for h in hits:
-        h.title = titles.get(h.id, "")
+    annotate(store, q, hits, keyword_only=mode == "keyword")
     return hits
+
+
+def annotate(store: Store, q: Query, hits: list[SearchHit], *, keyword_only: bool = False) -> None:
+    """Fill in what a person reads for each hit: title, authors, date, snippet, reasons and relevance."""
+    papers = {p.id: p for p in store.papers.iter([h.id for h in hits])}
+    for h in hits:
+        p = papers.get(h.id)
+        if p is None:
+            continue
+        ex = explain(q, p.title, p.abstract, p.authors, similarity=h.similarity, keyword_rank=h.keyword_rank)
+        h.title, h.authors, h.date = p.title, p.authors, (p.announced or p.published or "")[:10]
+        h.matched, h.reasons, h.snippet, h.highlights = ex.matched, ex.reasons, ex.snippet, ex.highlights
+        h.relevance = relevance(h.similarity, ex.coverage, keyword_only=keyword_only)
 
 
 def more_like_this(
@@ -254,6 +289,7 @@ __all__ = [
     "SearchHit",
     "TantivyIndex",
     "VectorIndex",
+    "annotate",
     "fuse",
     "keyword_index",
     "more_like_this",

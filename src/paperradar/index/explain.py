@@ -1,0 +1,121 @@
+"""Why a search hit matched: the query terms found in its title and abstract, a snippet around them, and a
+relevance a person can read (0-1), for the few hits shown (never for the whole candidate list)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from paperradar.index.query import Query
+
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "es", "er", "ed", "ly", "s", "e", "y")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+SNIPPET_CHARS = 240
+# What a cosine similarity of the default model means for a search: below FLOOR papers are rarely about the query,
+# at CEIL or above they nearly always are (read off the dev judgments; the meaning part of the relevance is linear
+# between them).
+SIMILARITY_FLOOR, SIMILARITY_CEIL = 0.20, 0.65
+CLOSE_IN_MEANING = 0.45
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to see that "pruning" matches "prune" and "transformers" "transformer"."""
+    w = word.lower()
+    for suffix in _SUFFIXES:
+        if len(w) - len(suffix) >= 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+@dataclass
+class Explanation:
+    """Matched query terms, the reasons as short phrases, a snippet and the spans of matches in it."""
+
+    matched: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    snippet: str = ""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    coverage: float = 0.0  # share of the query's terms found in title or abstract
+
+
+def query_terms(q: Query) -> list[str]:
+    """The terms a reader would expect to see highlighted: free words, phrase and field words, expansions."""
+    words = [*q.free_terms]
+    for text in [*q.phrases, *(v for c, v in q.fields if c != "authors"), *q.expansions]:
+        words.extend(w.lower() for w in _WORDS.findall(text))
+    from paperradar.index.query import STOPWORDS
+
+    return [w for w in dict.fromkeys(words) if w not in STOPWORDS]
+
+
+def explain(
+    q: Query,
+    title: str,
+    abstract: str,
+    authors: list[str],
+    *,
+    similarity: float | None,
+    keyword_rank: int | None,
+) -> Explanation:
+    """How ``q`` relates to this paper."""
+    terms = query_terms(q)
+    stems = {stem(t): t for t in terms}
+    base = set(q.free_terms) | {w.lower() for p in q.phrases for w in _WORDS.findall(p)}
+    base_stems = {stem(t) for t in base if t}
+    found: dict[str, None] = {}
+    for w in _WORDS.findall(f"{title} {abstract}"):
+        t = stems.get(stem(w))
+        if t is not None:
+            found[t] = None
+    author_hits = [a for a in authors for _c, v in q.fields if _c == "authors" and v.lower() in a.lower()] or [
+        a for a in authors if len(q.free_terms) >= 2 and all(t in a.lower() for t in q.free_terms)
+    ]
+    ex = Explanation(matched=list(found))
+    ex.coverage = len(base_stems & {stem(t) for t in found}) / len(base_stems) if base_stems else 0.0
+    if found:
+        ex.reasons.append("matches " + ", ".join(found))
+    if author_hits:
+        ex.reasons.append("by " + ", ".join(dict.fromkeys(author_hits)))
+    if similarity is not None and similarity >= CLOSE_IN_MEANING:
+        ex.reasons.append(f"close in meaning ({similarity:.2f})")
+    elif similarity is not None and not found and not author_hits:
+        ex.reasons.append(f"related in meaning ({similarity:.2f})")
+    if not ex.reasons and keyword_rank:
+        ex.reasons.append("keyword match")
+    ex.snippet, ex.highlights = snippet(abstract, set(stems))
+    return ex
+
+
+def snippet(abstract: str, stems: set[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """The run of sentences of ``abstract`` holding the most query terms (about ``width`` characters, cut at word
+    boundaries with an ellipsis), and the (start, end) spans of the terms in it."""
+    text = " ".join(abstract.split())
+    if not text:
+        return "", []
+    sentences = _SENTENCE.split(text)
+    best, best_score = 0, -1
+    for i in range(len(sentences)):
+        window = " ".join(sentences[i : i + 2])
+        score = len({stem(w) for w in _WORDS.findall(window)} & stems)
+        if score > best_score:
+            best, best_score = i, score
+    start = sum(len(s) + 1 for s in sentences[:best])
+    piece = text[start:]
+    if len(piece) > width:
+        cut = piece.rfind(" ", 0, width)
+        piece = piece[: cut if cut > width // 2 else width].rstrip(",;: ") + " …"
+    if start:
+        piece = "… " + piece
+    spans = [(m.start(), m.end()) for m in _WORDS.finditer(piece) if stem(m.group()) in stems]
+    return piece, spans
+
+
+def relevance(similarity: float | None, coverage: float, *, keyword_only: bool = False) -> float:
+    """A 0-1 relevance for people: how close in meaning (the model's cosine, rescaled between SIMILARITY_FLOOR
+    and SIMILARITY_CEIL) and how much of the query the text contains, averaged; with no meaning side, the
+    coverage alone."""
+    if similarity is None:
+        return round(coverage if keyword_only else coverage * 0.5, 3)
+    meaning = min(1.0, max(0.0, (similarity - SIMILARITY_FLOOR) / (SIMILARITY_CEIL - SIMILARITY_FLOOR)))
+    return round(0.6 * meaning + 0.4 * coverage, 3)
