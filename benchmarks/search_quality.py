@@ -62,7 +62,7 @@ def load_evaluate() -> Any:
     return mod
 
 
-def prepare(ev: Any) -> tuple[Store, dict[str, Any], list[str], dict[str, str]]:
+def prepare(ev: Any, *, embed: bool = True) -> tuple[Store, dict[str, Any], list[str], dict[str, str]]:
     """The cached database of evaluate.py's dev search sample (built and embedded on first use)."""
     papers, labels = ev.load_split("dev")
     ids = ev.sample(papers, labels, 3000)
@@ -79,7 +79,7 @@ def prepare(ev: Any) -> tuple[Store, dict[str, Any], list[str], dict[str, str]]:
     t = time.perf_counter()
     # one torch thread, fp32: on this busy 2-core machine two threads ran ~10x slower, and bf16 autocast 7x slower
     # than fp32 (16 abstracts: 92 s vs 14 s; vectors agree to cosine 0.9999)
-    n = ensure_embeddings(store, one_thread_embedder()) if store.embeddings.missing(DEFAULT_MODEL) else 0
+    n = ensure_embeddings(store, one_thread_embedder()) if embed and store.embeddings.missing(DEFAULT_MODEL) else 0
     if n:
         print(f"embedded {n} papers in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     lab = {i: labels[i] for i in ids if i in labels}
@@ -123,13 +123,14 @@ def main() -> None:
     ap.add_argument("--diagnose", action="store_true", help="per query: keyword, meaning and fused top 10")
     ap.add_argument("--only", help="diagnose only queries containing this text")
     ap.add_argument("--write", action="store_true", help="write the 'Search quality' section of RESULTS.md")
+    ap.add_argument("--mode", choices=["hybrid", "keyword", "vector"], default="hybrid")
     a = ap.parse_args()
     ev = load_evaluate()
-    store, papers, ids, lab = prepare(ev)
+    store, papers, ids, lab = prepare(ev, embed=a.mode != "keyword")
     embedder = default_embedder()
     in_sample = set(ids)
 
-    def ranked(q: str, mode: str = "hybrid", limit: int = 100) -> list[str]:
+    def ranked(q: str, mode: str = a.mode, limit: int = 100) -> list[str]:
         return [h.id for h in search(store, q, limit=limit, embedder=embedder, mode=mode, update=False)]
 
     # evaluate.py's judged_search, its CLI call replaced by the in-process search

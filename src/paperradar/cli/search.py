@@ -7,10 +7,11 @@ from typing import Annotated
 import orjson
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_store, progress
 from paperradar.embed import EmbedderError
-from paperradar.index import MODES, QueryError, SearchFilters, more_like_this, search
+from paperradar.index import MODES, QueryError, SearchFilters, SearchHit, more_like_this, search
 from paperradar.models import normalize_arxiv_id
 
 
@@ -66,15 +67,22 @@ def search_cmd(
     if not hits:
         console.print("no results", style="dim")
         return
-    table = Table("#", "id", "title", "score", "why", title=f"search: {query or 'like ' + str(like)}")
+    table = Table("#", "paper", "relevance", "why", title=f"search: {query or 'like ' + str(like)}")
     for n, h in enumerate(hits, 1):
-        why = ", ".join(
-            x
-            for x in (
-                f"keyword #{h.keyword_rank}" if h.keyword_rank else "",
-                f"meaning #{h.vector_rank}" if h.vector_rank else "",
-            )
-            if x
-        )
-        table.add_row(str(n), h.id, h.title, f"{h.score:.3f}", why)
+        table.add_row(str(n), _paper_cell(h), f"{h.relevance:.2f}" if h.relevance is not None else "", h.why)
     console.print(table)
+
+
+def _paper_cell(h: SearchHit) -> Text:
+    """Title, authors and date, and the snippet with the matched terms in bold."""
+    cell = Text(h.title, style="bold")
+    cell.append(f"\n{h.id}", style="cyan")
+    byline = ", ".join(h.authors[:3]) + (" et al." if len(h.authors) > 3 else "")
+    if byline or h.date:
+        cell.append(f" · {byline}{' · ' if byline and h.date else ''}{h.date}", style="dim")
+    if h.snippet:
+        snippet = Text("\n" + h.snippet)
+        for start, end in h.highlights:
+            snippet.stylize("bold yellow", start + 1, end + 1)
+        cell.append_text(snippet)
+    return cell

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from paperradar.embed import Embedder, default_embedder, ensure_embeddings
-from paperradar.index.explain import explain, relevance
+from paperradar.index.explain import content_words, explain, relevance, stem
 from paperradar.index.keyword import Fts5Index, KeywordIndex, TantivyIndex, keyword_index, sync_keyword_index
 from paperradar.index.query import Query, QueryError, parse
 from paperradar.index.vectors import HNSW_THRESHOLD, ExactIndex, HnswIndex, VectorIndex
@@ -17,10 +17,10 @@ from paperradar.models import normalize_title
 from paperradar.store import SearchFilters, Store
 
 RRF_K = 60
-# The keyword side counts half as much as the meaning side: on the dev labels' topic queries this raised nDCG@10
-# by ~0.02-0.03 (benchmarks/RESULTS.md, "Search"); a paper whose title is the query still comes first (below), so
-# looking a paper up by its title keeps working.
-KEYWORD_WEIGHT = 0.5
+# How much the keyword side counts beside the meaning side (weight 1), by the kind of query (query_kind); tuned on
+# the dev judgments (benchmarks/search_quality.py, RESULTS.md "Search quality"). A paper whose title the query is,
+# or papers by the author it names, come first whatever the weights (_known_items, _by_author).
+KEYWORD_WEIGHTS = {"keywords": 0.5, "topic": 0.5, "description": 0.5}
 SUBSET_CAP = 5_000  # a restriction admitting at most this many papers is scored exactly on the vector side
 MODES = ("hybrid", "keyword", "vector")
 
@@ -45,6 +45,18 @@ class SearchHit:
     authors: list[str] = field(default_factory=list)
     date: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+
+    def snippet_parts(self) -> list[tuple[str, bool]]:
+        """The snippet cut into (text, is a matched term) pieces, for a page to highlight."""
+        parts, at = [], 0
+        for start, end in self.highlights:
+            if start > at:
+                parts.append((self.snippet[at:start], False))
+            parts.append((self.snippet[start:end], True))
+            at = end
+        if at < len(self.snippet):
+            parts.append((self.snippet[at:], False))
+        return parts
 
     @property
     def why(self) -> str:
@@ -234,14 +246,55 @@ def search(
     if mode in ("hybrid", "vector"):
         embedder = _prepare(store, embedder, progress) if update else (embedder or default_embedder())
         vector = _vector(store, engine, embedder, q, depth, filters)
-    fused = fuse(keyword, vector, keyword_weight=KEYWORD_WEIGHT)
-    titles = store.search.titles([h.id for h in fused[: limit + 10]])
-    wanted = normalize_title(q.text)
-    # the reader typed a paper's title: that paper first
-    fused.sort(key=lambda h: normalize_title(titles.get(h.id, "")) != wanted)
+    kind = query_kind(q)
+    fused = fuse(keyword, vector, keyword_weight=KEYWORD_WEIGHTS[kind])
+    head = fused[: limit + 10]
+    titles = store.search.titles([h.id for h in head])
+    first = _known_items(q, head, titles)
+    if mode != "vector" and kind != "description":
+        first |= _by_author(engine, q, filters)
+    if first:  # the reader typed a paper's title, or an author's name: those papers first
+        fused.sort(key=lambda h: h.id not in first)
     hits = fused[:limit]
     annotate(store, q, hits, keyword_only=mode == "keyword")
     return hits
+
+
+def query_kind(q: Query) -> str:
+    """ "keywords" (up to three content words: BM25 knows best what they match), "description" (seven or more:
+    the meaning side reads a sentence better than word counts do), else "topic"."""
+    n = len(q.free_terms) + sum(len(p.split()) for p in q.phrases)
+    if n <= 3:
+        return "keywords"
+    return "description" if n >= 7 else "topic"
+
+
+def _known_items(q: Query, head: list[SearchHit], titles: dict[str, str]) -> set[str]:
+    """The paper whose title the query is (exactly, or nearly: at least four query words, all but one found in the
+    title, which has few words besides them), among the first fused hits."""
+    wanted = normalize_title(q.text)
+    exact = {h.id for h in head if normalize_title(titles.get(h.id, "")) == wanted}
+    if exact:
+        return exact
+    terms = {stem(t) for t in q.free_terms}
+    if len(terms) < 4 or q.fields or q.excluded:
+        return set()
+    for h in head:
+        words = {stem(w) for w in content_words(titles.get(h.id, ""))}
+        found = len(terms & words)
+        if found >= len(terms) - 1 and found >= 0.5 * len(words):
+            return {h.id}
+    return set()
+
+
+def _by_author(engine: KeywordIndex, q: Query, filters: SearchFilters | None) -> set[str]:
+    """Papers by the person the query names: two to four free words that stand, as one phrase, in an author
+    list ("Song Han", "tri dao")."""
+    words = q.free_text.split()
+    if not 2 <= len(words) <= 4 or q.phrases or q.fields or len(words) != len(q.free_terms):
+        return set()
+    named = Query(q.text, fields=[("authors", q.free_text)])
+    return {i for i, _s in engine.search(named, 50, filters, mode="and")}
 
 
 def annotate(store: Store, q: Query, hits: list[SearchHit], *, keyword_only: bool = False) -> None:
@@ -274,8 +327,9 @@ def more_like_this(
     active = filters is not None and filters.active()
     allowed = store.search.filter_ids([i for i, _ in candidates], filters) if active else None
     hits = [(i, s) for i, s in candidates if i != paper_id and (allowed is None or i in allowed)][:limit]
-    titles = store.search.titles([i for i, _ in hits])
-    return [SearchHit(i, s, titles.get(i, ""), vector_rank=r, similarity=s) for r, (i, s) in enumerate(hits, 1)]
+    found = [SearchHit(i, s, vector_rank=r, similarity=s) for r, (i, s) in enumerate(hits, 1)]
+    annotate(store, Query(paper_id), found)
+    return found
 
 
 __all__ = [

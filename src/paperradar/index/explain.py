@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from paperradar.index.query import Query
+from paperradar.index.query import STOPWORDS, Query
 
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "es", "er", "ed", "ly", "s", "e", "y")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-SNIPPET_CHARS = 240
+SNIPPET_CHARS = 200
 # What a cosine similarity of the default model means for a search: below FLOOR papers are rarely about the query,
 # at CEIL or above they nearly always are (read off the dev judgments; the meaning part of the relevance is linear
 # between them).
@@ -26,6 +26,11 @@ def stem(word: str) -> str:
         if len(w) - len(suffix) >= 3 and w.endswith(suffix):
             return w[: -len(suffix)]
     return w
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that are not stopwords, lowercase."""
+    return [w for w in (m.lower() for m in _WORDS.findall(text)) if w not in STOPWORDS]
 
 
 @dataclass
@@ -44,8 +49,6 @@ def query_terms(q: Query) -> list[str]:
     words = [*q.free_terms]
     for text in [*q.phrases, *(v for c, v in q.fields if c != "authors"), *q.expansions]:
         words.extend(w.lower() for w in _WORDS.findall(text))
-    from paperradar.index.query import STOPWORDS
-
     return [w for w in dict.fromkeys(words) if w not in STOPWORDS]
 
 
@@ -73,6 +76,8 @@ def explain(
     ]
     ex = Explanation(matched=list(found))
     ex.coverage = len(base_stems & {stem(t) for t in found}) / len(base_stems) if base_stems else 0.0
+    if author_hits:
+        ex.coverage = 1.0  # the reader named an author of this paper
     if found:
         ex.reasons.append("matches " + ", ".join(found))
     if author_hits:
