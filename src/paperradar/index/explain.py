@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from paperradar.index.query import STOPWORDS, Query
 
@@ -19,6 +20,7 @@ SIMILARITY_FLOOR, SIMILARITY_CEIL = 0.20, 0.65
 CLOSE_IN_MEANING = 0.45
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem, enough to see that "pruning" matches "prune" and "transformers" "transformer"."""
     w = word.lower()
@@ -52,6 +54,27 @@ def query_terms(q: Query) -> list[str]:
     return [w for w in dict.fromkeys(words) if w not in STOPWORDS]
 
 
+_WORD_TAIL = re.compile(r"\w{0,5}\b")
+
+
+def _find(stems: set[str], text: str) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of the words of ``text`` that start with one of ``stems`` and end within a few letters
+    (a suffix); a plain alternation over the lowercased text, the fastest form of this in Python's re."""
+    if not stems or not text:
+        return []
+    pattern = re.compile("|".join(re.escape(x) for x in sorted(stems, key=len, reverse=True)))
+    low = text.lower()
+    out = []
+    for m in pattern.finditer(low):
+        start = m.start()
+        if start and low[start - 1].isalnum():
+            continue
+        tail = _WORD_TAIL.match(low, m.end())
+        if tail is not None:
+            out.append((start, tail.end(), m.group()))
+    return out
+
+
 def explain(
     q: Query,
     title: str,
@@ -66,11 +89,9 @@ def explain(
     stems = {stem(t): t for t in terms}
     base = set(q.free_terms) | {w.lower() for p in q.phrases for w in _WORDS.findall(p)}
     base_stems = {stem(t) for t in base if t}
-    found: dict[str, None] = {}
-    for w in _WORDS.findall(f"{title} {abstract}"):
-        t = stems.get(stem(w))
-        if t is not None:
-            found[t] = None
+    text = " ".join(abstract.split())
+    in_abstract = _find(set(stems), text)
+    found = dict.fromkeys(stems[x] for _s, _e, x in [*_find(set(stems), title), *in_abstract])
     author_hits = [a for a in authors for _c, v in q.fields if _c == "authors" and v.lower() in a.lower()] or [
         a for a in authors if len(q.free_terms) >= 2 and all(t in a.lower() for t in q.free_terms)
     ]
@@ -88,31 +109,37 @@ def explain(
         ex.reasons.append(f"related in meaning ({similarity:.2f})")
     if not ex.reasons and keyword_rank:
         ex.reasons.append("keyword match")
-    ex.snippet, ex.highlights = snippet(abstract, set(stems))
+    ex.snippet, ex.highlights = snippet(text, in_abstract)
     return ex
 
 
-def snippet(abstract: str, stems: set[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    """The run of sentences of ``abstract`` holding the most query terms (about ``width`` characters, cut at word
-    boundaries with an ellipsis), and the (start, end) spans of the terms in it."""
-    text = " ".join(abstract.split())
+def snippet(
+    text: str, matches: list[tuple[int, int, str]], width: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """The two sentences of ``text`` (an abstract, whitespace collapsed) holding the most distinct query terms
+    of ``matches`` (as :func:`_find` gives them), about ``width`` characters cut at a word boundary with an
+    ellipsis, and the (start, end) spans of the terms in that piece."""
     if not text:
         return "", []
-    sentences = _SENTENCE.split(text)
+    starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
     best, best_score = 0, -1
-    for i in range(len(sentences)):
-        window = " ".join(sentences[i : i + 2])
-        score = len({stem(w) for w in _WORDS.findall(window)} & stems)
+    for i, begin in enumerate(starts):
+        end = starts[i + 2] if i + 2 < len(starts) else len(text)
+        score = len({t for s0, _e, t in matches if begin <= s0 < end})
         if score > best_score:
             best, best_score = i, score
-    start = sum(len(s) + 1 for s in sentences[:best])
+    start = starts[best]
     piece = text[start:]
     if len(piece) > width:
         cut = piece.rfind(" ", 0, width)
         piece = piece[: cut if cut > width // 2 else width].rstrip(",;: ") + " …"
+    shift = 2 if start else 0
     if start:
         piece = "… " + piece
-    spans = [(m.start(), m.end()) for m in _WORDS.finditer(piece) if stem(m.group()) in stems]
+    limit = len(piece) - (2 if piece.endswith(" …") else 0)
+    spans = [
+        (s0 - start + shift, e - start + shift) for s0, e, _t in matches if s0 >= start and e - start + shift <= limit
+    ]
     return piece, spans
 
 
