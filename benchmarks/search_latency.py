@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, RESULTS
+from common import RESULTS, ROOT
 
 QUERIES = [
     "kv cache compression",
