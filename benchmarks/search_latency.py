@@ -105,7 +105,8 @@ def main() -> None:
     if a.cli_runs:
         for mode, (med, lo, hi) in cli(a.db, a.cli_runs).items():
             lines.append(
-                f"- whole `paperradar search --mode {mode}` process: median {med:.2f} s (min {lo:.2f}, max {hi:.2f}, {a.cli_runs} runs)"
+                f"- whole `paperradar search --mode {mode}` process: median {med:.2f} s "
+                f"(min {lo:.2f}, max {hi:.2f}, {a.cli_runs} runs)"
             )
     text = "\n".join(lines) + "\n"
     print(text)
@@ -115,7 +116,8 @@ def main() -> None:
         if head not in body:
             body = (
                 body.rstrip()
-                + f"\n\n{head}\n\nCommand: `PYTHONPATH=<src> .venv/bin/python benchmarks/search_latency.py --label NAME --write`\n(3,305-paper dev sample of search_quality.py; FTS5 + exact vectors at this size).\n"
+                + f"\n\n{head}\n\nCommand: `PYTHONPATH=<src> .venv/bin/python benchmarks/search_latency.py "
+                + "--label NAME --write` (3,305-paper dev sample of search_quality.py; FTS5 + exact vectors).\n"
             )
         RESULTS.write_text(body.rstrip() + "\n\n" + text, encoding="utf-8")
 
