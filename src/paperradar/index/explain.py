@@ -143,6 +143,35 @@ def snippet(
     return piece, spans
 
 
+def meaning(similarity: float) -> float:
+    """The model's cosine rescaled to 0-1 between SIMILARITY_FLOOR and SIMILARITY_CEIL."""
+    return min(1.0, max(0.0, (similarity - SIMILARITY_FLOOR) / (SIMILARITY_CEIL - SIMILARITY_FLOOR)))
+
+
+def coverage(q: Query, title: str, abstract: str) -> float:
+    """The share of the query's words (stems) that the title or abstract contains; a word spelled out by an acronym
+    the text uses (or the other way round) counts as found."""
+    words = [w for w in q.free_terms + [x.lower() for p in q.phrases for x in _WORDS.findall(p)] if w]
+    if not words:
+        return 0.0
+    low = f"{title} {abstract}".lower()
+    present = {w for w in set(words) if _has_word(low, stem(w))}
+    for short, long in q.synonyms:
+        if _has_word(low, stem(short)) or all(_has_word(low, stem(x)) for x in long.split()):
+            present |= {w for w in words if w == short or w in long.split()}
+    return len(present) / len(set(words))
+
+
+def _has_word(low: str, prefix: str) -> bool:
+    """Does a word of ``low`` start with ``prefix``?"""
+    at = low.find(prefix)
+    while at != -1:
+        if at == 0 or not low[at - 1].isalnum():
+            return True
+        at = low.find(prefix, at + 1)
+    return False
+
+
 def relevance(similarity: float | None, coverage: float, *, keyword_only: bool = False) -> float:
     """A 0-1 relevance for people: how close in meaning (the model's cosine, rescaled between SIMILARITY_FLOOR
     and SIMILARITY_CEIL) and how much of the query the text contains, averaged; with no meaning side, the

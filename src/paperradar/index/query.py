@@ -127,6 +127,7 @@ class Query:
     boosts: list[str] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
     free_text: str = ""  # the free words as typed, stopwords included (what the meaning side reads)
+    synonyms: list[tuple[str, str]] = field(default_factory=list)  # (acronym, expansion) pairs the query touches
 
     @property
     def semantic_text(self) -> str:
@@ -193,6 +194,7 @@ def parse(text: str) -> Query:
     if not (q.words or q.phrases or q.fields or q.categories):
         raise QueryError(f'nothing to search for in {text!r}: use words, "phrases" or field:value')
     q.boosts, q.expansions = _proximity_pairs(tokens), _expand(tokens)
+    q.synonyms = _synonyms(tokens)
     q.free_text = " ".join(_free_tokens(tokens))
     return q
 
@@ -222,6 +224,18 @@ def _proximity_pairs(tokens: list[str]) -> list[str]:
     content = [i for i, w in enumerate(words) if w not in STOPWORDS]
     pairs = [" ".join(words[a : b + 1]) for a, b in itertools.pairwise(content) if b - a <= 2]
     return list(dict.fromkeys(pairs))
+
+
+def _synonyms(tokens: list[str]) -> list[tuple[str, str]]:
+    """The (acronym, expansion) pairs of which the query uses one side."""
+    words = _plain_words(tokens)
+    joined = " " + " ".join(words) + " "
+    out = []
+    for short, longs in ACRONYMS.items():
+        for phrase in longs:
+            if short in words or f" {phrase} " in joined:
+                out.append((short, " ".join(w for w in phrase.split() if w not in STOPWORDS)))
+    return out
 
 
 def _expand(tokens: list[str]) -> list[str]:
