@@ -385,6 +385,7 @@ __all__ = [
     "keyword_index",
     "more_like_this",
     "parse",
+    "query_kind",
     "search",
     "sync_keyword_index",
     "vector_index",
