@@ -1,4 +1,7 @@
-"""The `paperradar` command: thin Typer commands over the library (one module per command group)."""
+"""The `paperradar` command: thin Typer commands over the library (one module per command group).
+
+Command modules import only typer and the Radar at start-up; each command imports the stages it uses when it
+runs, so `paperradar search` does not pay for the parsers, templates or models of the others."""
 # ruff: noqa: I001  (one import per command module keeps concurrent additions conflict-free)
 
 from __future__ import annotations

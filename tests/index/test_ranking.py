@@ -1,0 +1,117 @@
+"""Query understanding, query kinds, known-item and author look-ups, and the explanations a person reads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from paperradar.cli import app
+from paperradar.embed import HashingEmbedder
+from paperradar.index import query_kind, search
+from paperradar.index.explain import coverage, explain
+from paperradar.index.query import parse, to_fts
+from paperradar.models import Paper
+
+PAPERS = [
+    Paper(
+        id="2501.00011",
+        title="Expert Offloading for Fast Mixture-of-Experts Inference",
+        abstract="We cut the latency of MoE inference by prefetching experts. Memory drops by half.",
+        authors=["Ada Lovelace", "Tri Dao"],
+        announced="2025-01-02",
+    ),
+    Paper(
+        id="2501.00012",
+        title="A Survey of Mixture of Experts",
+        abstract="Routing, load balancing and training of sparse expert layers.",
+        authors=["Bo Chen"],
+        announced="2025-01-03",
+    ),
+    Paper(
+        id="2501.00013",
+        title="KV Cache Eviction with Attention Scores",
+        abstract="Long contexts fill the cache; we evict entries with low attention to keep memory bounded.",
+        authors=["Cy Wu"],
+        announced="2025-01-04",
+    ),
+    Paper(
+        id="2501.00014",
+        title="Token Pruning for Vision Transformers at the Edge",
+        abstract="ViT inference on phones: dropping uninformative patch tokens keeps accuracy.",
+        authors=["Dee Park"],
+        announced="2025-01-05",
+    ),
+]
+
+
+@pytest.fixture
+def filled(store):
+    store.papers.write_batch(PAPERS, source="t", now="2025-03-01T00:00:00+00:00")
+    return store
+
+
+def test_acronyms_expand_both_ways_and_pairs_boost_proximity():
+    q = parse("key value cache eviction")
+    assert q.words == ["key", "value", "cache", "eviction"]
+    assert "kv" in q.expansions and "cache eviction" in q.boosts
+    moe = parse("MoE inference")
+    assert "mixture of experts" in moe.expansions
+    assert moe.semantic_text == "MoE inference (mixture of experts)"
+    long = parse("mixture of experts inference efficiency")
+    assert "of" not in long.words and "moe" in long.expansions and "mixture of experts" in long.boosts
+    assert long.semantic_text == "mixture of experts inference efficiency"  # the meaning side reads it as typed
+    # the extras only rank: an AND query (used to admit papers) ignores them
+    assert "kv" not in (to_fts(q, mode="and") or "") and '"kv"' in (to_fts(q) or "")
+    assert parse("the").words == ["the"]  # a query of stopwords alone keeps them
+
+
+def test_query_kinds():
+    assert query_kind(parse("speculative decoding")) == "keywords"
+    assert query_kind(parse("mixture of experts inference efficiency")) == "topic"
+    assert query_kind(parse("a small draft model proposes tokens that the big model verifies at once")) == "description"
+
+
+def test_coverage_counts_an_acronym_for_its_expansion():
+    q = parse("key value cache eviction")
+    assert coverage(q, "KV Cache Eviction", "") == 1.0
+    assert coverage(q, "Cache eviction", "") == 0.5
+    assert coverage(parse("ViT token pruning"), "Pruning tokens of vision transformers", "") == 1.0
+
+
+def test_hits_explain_why_they_matched(filled):
+    hits = search(filled, "MoE inference latency", embedder=HashingEmbedder(), limit=4)
+    top = hits[0]
+    assert top.id == "2501.00011"
+    assert {"moe", "inference", "latency"} <= set(top.matched)
+    assert top.why.startswith("matches ")
+    assert top.authors == ["Ada Lovelace", "Tri Dao"] and top.date == "2025-01-02"
+    assert top.relevance is not None and 0.0 <= top.relevance <= 1.0
+    marked = {top.snippet[a:b].lower() for a, b in top.highlights}
+    assert {"moe", "inference", "latency"} <= marked
+    assert "".join(t for t, _m in top.snippet_parts()) == top.snippet
+    d = top.as_dict()
+    assert d["score"] == top.relevance and d["why"] == top.why and d["snippet"] == top.snippet
+
+
+def test_author_and_near_title_lookups_come_first(filled):
+    emb = HashingEmbedder()
+    assert search(filled, "tri dao", embedder=emb, limit=2)[0].id == "2501.00011"
+    assert "by Tri Dao" in search(filled, "tri dao", embedder=emb, limit=1)[0].why
+    near = search(filled, "token pruning vision transformers edge", embedder=emb, limit=3)
+    assert near[0].id == "2501.00014"
+
+
+def test_explain_without_a_keyword_match_says_close_in_meaning():
+    ex = explain(parse("quantum chemistry"), "Protein folding", "A model.", [], similarity=0.7, keyword_rank=None)
+    assert ex.matched == [] and ex.reasons == ["close in meaning (0.70)"]
+
+
+def test_cli_shows_reasons_and_snippets(runner, db_path, filled, monkeypatch):
+    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
+    r = runner.invoke(app, ["--db", str(db_path), "search", "kv cache eviction", "-n", "2"])
+    assert r.exit_code == 0, r.output
+    assert "matches" in r.output and "Cy Wu" in r.output and "relevance" in r.output
+    r = runner.invoke(app, ["--db", str(db_path), "search", "kv cache eviction", "-n", "1", "--jsonl"])
+    row = json.loads(r.output.splitlines()[0])
+    assert row["id"] == "2501.00013" and row["reasons"] and row["snippet"] and row["authors"] == ["Cy Wu"]
