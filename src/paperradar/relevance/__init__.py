@@ -30,6 +30,22 @@ def feedback_key(profile: str, reader: str | None = None) -> str:
 
 def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: str | None = None) -> ProfileScorer:
     """The default scorer for ``profile`` with its seeds and the reader's feedback loaded."""
+    fb = store.feedback.of_profile(feedback_key(profile.name, reader))
+    likes: dict[str, tuple[np.ndarray, str]] = {}
+    dislikes: dict[str, tuple[np.ndarray, str]] = {}
+    for value, target in (("like", likes), ("dislike", dislikes)):
+        ids = [i for i, v in fb.items() if v == value]
+        got, vecs = store.embeddings.matrix(embedder.name, ids)
+        titles = store.search.titles(got)
+        for i, v in zip(got, vecs, strict=True):
+            target[i] = (v, titles.get(i, ""))
+    model = profile.model
+    if model is not None and model.embedder == embedder.name:
+        # a built-in profile's learned model; seed papers that are in this database are named by title
+        seed_titles = store.search.titles(model.seed_ids)
+        return ProfileScorer(
+            profile, np.zeros((0, embedder.dim)), likes=likes, dislikes=dislikes, model=model, seed_titles=seed_titles
+        )
     prototypes = embedder.embed_batch(profile.prototypes) if profile.prototypes else np.zeros((0, embedder.dim))
     seeds = None
     seed_ids_in_db: list[str] = []
@@ -41,15 +57,6 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
         seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
         if len(seed_ids_in_db):
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
-    fb = store.feedback.of_profile(feedback_key(profile.name, reader))
-    likes: dict[str, tuple[np.ndarray, str]] = {}
-    dislikes: dict[str, tuple[np.ndarray, str]] = {}
-    for value, target in (("like", likes), ("dislike", dislikes)):
-        ids = [i for i, v in fb.items() if v == value]
-        got, vecs = store.embeddings.matrix(embedder.name, ids)
-        titles = store.search.titles(got)
-        for i, v in zip(got, vecs, strict=True):
-            target[i] = (v, titles.get(i, ""))
     lexical = [profile.lexical] if profile.lexical is not None else []
     own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes))
     if own is not None:
