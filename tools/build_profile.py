@@ -126,13 +126,14 @@ def main() -> None:
         )
         for n, p in enumerate(papers)
     ]
-    areas = tomllib.loads(PROFILE.read_text(encoding="utf-8"))["areas"]
+    toml = tomllib.loads(PROFILE.read_text(encoding="utf-8"))
+    areas = toml["areas"]
     area_vectors = embedder.embed_batch([f"{t['name']}: {t['description']}" for t in areas])
     pos = [e for e in examples if e.label]
     seed_area = assign_areas(
         np.stack([e.vector for e in pos]), [e.text for e in pos], area_vectors, [t.get("terms", []) for t in areas]
     )
-    model, oof = fit_profile_model(examples, embedder.name, list(seed_area))
+    model, _oof = fit_profile_model(examples, embedder.name, list(seed_area), claims=toml.get("claim_patterns", []))
     a.out.mkdir(parents=True, exist_ok=True)
     model.save(a.out / f"{a.stem}_model.npz")
     ids_file = a.out / f"{a.stem}_seed_ids.txt"

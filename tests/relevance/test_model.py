@@ -66,7 +66,7 @@ def built(dev_rows, tmp_path_factory):
     seed_area = assign_areas(
         np.stack([e.vector for e in pos]), [e.text for e in pos], areas, [["clinical", "patient*"], ["MRI"]]
     )
-    model, oof = fit_profile_model(ex, emb.name, list(seed_area))
+    model, oof = fit_profile_model(ex, emb.name, list(seed_area), claims=[r"\bpatients?\b", r"\bclinic\w*"])
     folder = tmp_path_factory.mktemp("med")
     model.save(folder / "med_model.npz")
     (folder / "med.toml").write_text(TOML)
@@ -89,7 +89,8 @@ def test_model_round_trip_and_out_of_fold_evidence(built):
     texts = [scorer_text(p) for p in held_pos]
     # seeds and negatives are stored as float16: margins agree to a few thousandths
     assert again.logit(again.evidence(vecs, texts)) == pytest.approx(model.logit(model.evidence(vecs, texts)), abs=0.02)
-    assert built["oof"].shape == (len(built["examples"]), 3)
+    assert built["oof"].shape == (len(built["examples"]), 4)
+    assert again.claims == model.claims and again.matched_claims("Two patients") == ["patients"]
     # every kind of evidence separates the out-of-fold positives from the rest
     y = np.array([e.label for e in built["examples"]])
     assert (built["oof"][y == 1].mean(axis=0) > built["oof"][y == 0].mean(axis=0)).all()

@@ -58,6 +58,8 @@ def build_scorer(store: Store, profile: Profile, embedder: Embedder, *, reader: 
         if len(seed_ids_in_db):
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
     lexical = [profile.lexical] if profile.lexical is not None else []
+    if model is not None:  # a model made with another embedder: its words still count
+        lexical.append(model.lexical)
     own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes))
     if own is not None:
         lexical.append(own)

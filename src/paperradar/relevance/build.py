@@ -73,7 +73,7 @@ class Example:
 
 # Weights while fitting the evidence models: a partly relevant paper (grade 1) counts less than a clear one, an
 # ordinary paper less than a judged negative (a few of them are in fact relevant).
-W_GRADE1, W_ORDINARY = 0.6, 0.5
+W_GRADE1, W_ORDINARY = 1.0, 0.5
 # How the stacker sees a natural day: this share of its papers relevant, and among the rest this share of the
 # confusable kind the judged negatives are (the judges read the top of several rankers).
 NATURAL_PRIOR, HARD_SHARE = 0.17, 0.25
@@ -94,6 +94,8 @@ def _base_weights(examples: Sequence[Example]) -> np.ndarray:
 
 
 def _fit_base(examples: Sequence[Example]) -> tuple[np.ndarray, float, LexicalModel, np.ndarray, np.ndarray]:
+    """The evidence models fitted on ``examples``: embedding weights and intercept, lexical model, positive seed
+    vectors, hard-negative vectors."""
     X = np.stack([e.vector for e in examples])
     y = np.array([e.label for e in examples])
     w = _base_weights(examples)
@@ -109,9 +111,11 @@ def _fit_base(examples: Sequence[Example]) -> tuple[np.ndarray, float, LexicalMo
     return coef, intercept, lexical, X[pos], X[hard] if hard else X[neg][:1]
 
 
-def _evidence(base: tuple[np.ndarray, float, LexicalModel, np.ndarray, np.ndarray], ex: Sequence[Example]):  # type: ignore[no-untyped-def]
+def _evidence(
+    base: tuple[np.ndarray, float, LexicalModel, np.ndarray, np.ndarray], ex: Sequence[Example], claims: list[str]
+) -> np.ndarray:
     coef, intercept, lexical, seeds, negatives = base
-    m = ProfileModel("", coef, intercept, lexical, [], seeds, np.zeros(len(seeds)), negatives, np.zeros(3), 0.0)
+    m = ProfileModel("", coef, intercept, lexical, [], seeds, np.zeros(len(seeds)), negatives, np.zeros(4), 0.0, claims)
     return m.evidence(np.stack([e.vector for e in ex]), [e.text for e in ex])
 
 
@@ -130,16 +134,18 @@ def natural_weights(examples: Sequence[Example]) -> np.ndarray:
     return w * len(examples)
 
 
-def out_of_fold_evidence(examples: Sequence[Example], folds: int = FOLDS, random_state: int = 0) -> np.ndarray:
+def out_of_fold_evidence(
+    examples: Sequence[Example], claims: list[str], folds: int = FOLDS, random_state: int = 0
+) -> np.ndarray:
     """Each example's evidence from models fitted without it (``folds``-fold cross-fitting)."""
     order = np.random.default_rng(random_state).permutation(len(examples))
     fold = np.empty(len(examples), dtype=int)
     fold[order] = np.arange(len(examples)) % folds
-    out = np.zeros((len(examples), 3))
+    out = np.zeros((len(examples), 4))
     for k in range(folds):
         train = [examples[n] for n in range(len(examples)) if fold[n] != k]
         test = [n for n in range(len(examples)) if fold[n] == k]
-        out[test] = _evidence(_fit_base(train), [examples[n] for n in test])
+        out[test] = _evidence(_fit_base(train), [examples[n] for n in test], claims)
     return out
 
 
@@ -148,13 +154,15 @@ def fit_profile_model(
     embedder_name: str,
     seed_area: Sequence[int],
     *,
+    claims: Sequence[str] = (),
     folds: int = FOLDS,
 ) -> tuple[ProfileModel, np.ndarray]:
     """Fit the model of :mod:`paperradar.relevance.model` on ``examples``; ``seed_area`` gives the area index
-    of each positive example, in order. Returns the model and the out-of-fold evidence (for checking it)."""
+    of each positive example, in order; ``claims`` are regular expressions of claims that mark the interest.
+    Returns the model and the out-of-fold evidence (for checking it)."""
     from sklearn.linear_model import LogisticRegression
 
-    oof = out_of_fold_evidence(examples, folds)
+    oof = out_of_fold_evidence(examples, list(claims), folds)
     y = np.array([e.label for e in examples])
     stack = LogisticRegression(C=1.0, max_iter=1000).fit(oof, y, sample_weight=natural_weights(examples))
     coef, intercept, lexical, seeds, negatives = _fit_base(examples)
@@ -172,6 +180,7 @@ def fit_profile_model(
         negative_vectors=negatives,
         stack_coef=stack.coef_.ravel().astype(np.float64),
         stack_intercept=float(stack.intercept_[0]),
+        claims=list(claims),
     )
     return model, oof
 

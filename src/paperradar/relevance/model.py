@@ -5,7 +5,10 @@ Three kinds of evidence, each a number per paper:
 - ``emb``: a linear model of the paper's embedding (positives: papers judged relevant; negatives: papers judged
   not relevant, the hard negatives, and ordinary papers);
 - ``lex``: a linear model of its words (TF-IDF of title and abstract, :mod:`paperradar.relevance.lexical`);
-- ``knn``: how much closer the paper is to its nearest positive seeds than to its nearest hard negatives.
+- ``knn``: how much closer the paper is to its nearest positive seeds than to its nearest hard negatives;
+- ``claims``: how many of the profile's claim patterns the text matches (for efficiency: a quantified speed-up,
+  cost or memory reduction, "real-time", ...), capped at 3 — the mark of a paper for which efficiency is a
+  prominent secondary aim, which words averaged over a whole abstract miss.
 
 A small logistic regression (``stack``) turns the three into the probability that a paper of an ordinary day is
 relevant: it is fitted on out-of-fold evidence, with ordinary papers weighted to the share they have on a real
@@ -15,8 +18,9 @@ sub-area (an index into the profile's ``areas``) for explanations. Only numbers 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +42,29 @@ class ProfileModel:
     seed_vectors: np.ndarray
     seed_area: np.ndarray
     negative_vectors: np.ndarray
-    stack_coef: np.ndarray  # weights of (emb, lex, knn)
+    stack_coef: np.ndarray  # weights of (emb, lex, knn, claims)
     stack_intercept: float
+    claims: list[str] = field(default_factory=list)
 
     def evidence(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """(n, 3) evidence per paper: embedding margin, lexical margin, nearest-seed contrast."""
+        """(n, 4) evidence per paper: embedding margin, lexical margin, nearest-seed contrast, claims."""
         emb = vectors @ self.emb_coef + self.emb_intercept
         lex = self.lexical.decision(texts)
-        return np.column_stack([emb, lex, self.knn(vectors)])
+        return np.column_stack([emb, lex, self.knn(vectors), self.claim_counts(texts)])
+
+    def claim_counts(self, texts: Sequence[str]) -> np.ndarray:
+        """How many claim patterns each text matches (at most 3)."""
+        pats = [re.compile(c, re.I) for c in self.claims]
+        return np.array([min(3, sum(1 for p in pats if p.search(t))) for t in texts], dtype=np.float64)
+
+    def matched_claims(self, text: str) -> list[str]:
+        """The claim phrases found in ``text`` (for explanations)."""
+        out = []
+        for c in self.claims:
+            m = re.search(c, text, re.I)
+            if m:
+                out.append(m.group(0))
+        return out
 
     def knn(self, vectors: np.ndarray) -> np.ndarray:
         """Mean cosine to the K nearest positive seeds minus that to the K nearest hard negatives."""
@@ -81,6 +100,7 @@ class ProfileModel:
             seed_area=self.seed_area.astype(np.int16),
             negative_vectors=self.negative_vectors.astype(np.float16),
             stack=np.r_[self.stack_coef, self.stack_intercept, self.emb_intercept].astype(np.float64),
+            claims=np.array("\n".join(self.claims)),
         )
 
     @classmethod
@@ -91,14 +111,15 @@ class ProfileModel:
             return cls(
                 embedder=str(z["embedder"]),
                 emb_coef=z["emb_coef"].astype(np.float32),
-                emb_intercept=float(stack[4]),
+                emb_intercept=float(stack[-1]),
                 lexical=LexicalModel.load(_lexical_path(path)),
                 seed_ids=[str(i) for i in z["seed_ids"]],
                 seed_vectors=z["seed_vectors"].astype(np.float32),
                 seed_area=z["seed_area"].astype(np.int64),
                 negative_vectors=z["negative_vectors"].astype(np.float32),
-                stack_coef=stack[:3].astype(np.float64),
-                stack_intercept=float(stack[3]),
+                stack_coef=stack[:-2].astype(np.float64),
+                stack_intercept=float(stack[-2]),
+                claims=[c for c in str(z["claims"]).split("\n") if c],
             )
 
 

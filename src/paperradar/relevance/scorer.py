@@ -242,8 +242,10 @@ class ProfileScorer(Scorer):
                 why.append("reads like its seed papers (" + ", ".join(lex_terms[n]) + ")")
             if banned[n]:
                 why.append("excluded term " + ", ".join(banned[n][:2]))
-            if len(self.profile.subtopics):
+            if self.profile.subtopics:
                 why.append(f"close to “{_short(self.profile.subtopics[nearest_sub[n]])}” ({desc[n]:.2f})")
+            elif self.profile.areas and len(self.prototypes):
+                why.append(f"close to “{self.profile.areas[nearest_sub[n]].name}” ({desc[n]:.2f})")
             if like_sims is not None and like_sims[n].max() > 0.6:
                 j = int(like_sims[n].argmax())
                 why.append(f"like your liked “{self.likes[liked_ids[j]][1][:60]}”")
@@ -321,6 +323,9 @@ class ProfileScorer(Scorer):
             why.append("near seed papers " + ", ".join(near))
             if terms[n]:
                 why.append("terms " + ", ".join(terms[n]))
+            claims = model.matched_claims(texts[n])
+            if claims:
+                why.append("claims " + ", ".join(f"“{c}”" for c in claims[:2]))
             cues = [c for c in self.profile.negative_cues if c.pattern.search(texts[n])]
             if cues and relevant:
                 why.append(
