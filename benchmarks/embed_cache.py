@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import paperradar.embed as embed  # noqa: E402
+import paperradar.embed as embed
 
 _REAL = embed.default_embedder
 CACHE = Path(os.environ.get("PAPERRADAR_EMBED_CACHE", "/tmp/paperradar-embed-cache.sqlite"))
@@ -54,14 +54,13 @@ class CachedEmbedder(embed.Embedder):
                 if hasattr(self._inner, "precision"):
                     # one thread on a shared machine: fp32 ran 5x faster than bf16 autocast (cosine 0.9999)
                     self._inner.precision = os.environ.get("PAPERRADAR_EMBED_PRECISION", "fp32")
-            vecs = self._inner.embed_batch([texts[n] for n in todo])
-            with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO vec VALUES (?, ?)",
-                    [(keys[n], vecs[j].astype("<f4").tobytes()) for j, n in enumerate(todo)],
-                )
-            for j, n in enumerate(todo):
-                got[keys[n]] = vecs[j].astype("<f4").tobytes()
+            for start in range(0, len(todo), 64):  # saved as it goes: an interrupted run keeps its work
+                part = todo[start : start + 64]
+                vecs = self._inner.embed_batch([texts[n] for n in part])
+                rows = [(keys[n], vecs[j].astype("<f4").tobytes()) for j, n in enumerate(part)]
+                with self._db:
+                    self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", rows)
+                got.update(rows)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([np.frombuffer(got[k], dtype="<f4") for k in keys]).astype(np.float32)

@@ -72,7 +72,7 @@ def build(home: Path, *args: str) -> Path:
 
 
 def evaluate(home: Path, *args: str) -> dict:
-    env = {**os.environ, "PAPERRADAR_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PAPERRADAR_HOME": str(home), "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"}
     out = subprocess.run(
         [PY, str(EVAL), *args, "--cmd", CLI], check=True, capture_output=True, text=True, env=env, cwd=ROOT
     ).stdout
@@ -107,9 +107,16 @@ def area_recall(profiles: Path, papers: list, grade: dict[str, int]) -> dict[str
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-other", type=int, default=3000)
+    ap.add_argument("--folds", default="1,0", help="which folds of the relevance protocol to run")
     ap.add_argument("--skip-relevance", action="store_true")
     ap.add_argument("--skip-days", action="store_true")
+    ap.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from relevance_last.json")
+    ap.add_argument("--crossfit", action="store_true", help="only the library cross-fit on the unexcluded sample")
     a = ap.parse_args()
+    if a.render_only:
+        merged = json.loads((ROOT / "benchmarks" / "relevance_last.json").read_text())
+        write_section("Relevance: the whole efficiency field (judged labels, whole days)", render(merged, a.n_other))
+        return
     ev = _evaluate()
     grade, day_of = judgments()
     rows = {}
@@ -117,9 +124,12 @@ def main() -> None:
         for line in f:
             r = json.loads(line)
             rows[r["id"]] = r
-    results: dict = {"commands": []}
+    results: dict = {}
     with tempfile.TemporaryDirectory() as w:
         work = Path(w)
+        if a.crossfit:
+            results["crossfit"] = crossfit(ev, work, rows, grade, day_of, a.n_other)
+            a.skip_days = a.skip_relevance = True
         if not a.skip_days:
             home = work / "days"
             profiles = build(home, "--without-days")
@@ -130,7 +140,7 @@ def main() -> None:
             results["days_area"] = area_recall(profiles, day_papers, grade)
         if not a.skip_relevance:
             papers, labels = ev.load_split("dev")
-            for k in (0, 1):
+            for k in [int(x) for x in a.folds.split(",")]:
                 home = work / f"fold{k}"
                 trained = {i for i in grade if fold_of(i) == k}
                 sample = ev.sample(papers, labels, a.n_other, exclude=frozenset(trained))
@@ -144,11 +154,151 @@ def main() -> None:
                 results[f"fold{k}"] = res
                 held = [paper_from_common(rows[i], "dev") for i in grade if fold_of(i) != k and i in rows]
                 results[f"fold{k}_area"] = area_recall(profiles, held, grade)
-                if k == 0:
+                if "likes" not in results:
                     results["likes"] = likes_demo(profiles, held, grade)
                     results["timing"] = timing(profiles, [paper_from_common(rows[i], "dev") for i in sample[:1000]])
     print(json.dumps(results, indent=1))
-    (ROOT / "benchmarks" / "relevance_last.json").write_text(json.dumps(results, indent=1))
+    last = ROOT / "benchmarks" / "relevance_last.json"
+    merged = json.loads(last.read_text()) if last.exists() else {}
+    merged.update(results)
+    last.write_text(json.dumps(merged, indent=1))
+    write_section("Relevance: the whole efficiency field (judged labels, whole days)", render(merged, a.n_other))
+
+
+def _area_table(areas: dict[str, list[int]]) -> str:
+    rows = ["| sub-area | positives | selected | recall |", "|---|---|---|---|"]
+    for name, (n, sel) in sorted(areas.items(), key=lambda kv: -kv[1][0]):
+        rows.append(f"| {name} | {n} | {sel} | {sel / n:.2f} |")
+    return "\n".join(rows)
+
+
+def render(r: dict, n_other: int) -> str:
+    """The RESULTS.md section from the merged results."""
+    out = [
+        "Command: `python benchmarks/relevance.py` (through `../shared/eval/evaluate.py`, dev split, the CLI run as "
+        "`python benchmarks/embed_cache.py`, i.e. paperradar with embeddings cached between runs). Every profile "
+        "is rebuilt by `tools/build_profile.py` without the papers it is scored on (see the docstring of "
+        "benchmarks/relevance.py)."
+    ]
+    if "days" in r:
+        d = r["days"]
+        out += [
+            "",
+            "### Whole dev days (`evaluate.py days`), profile built `--without-days`",
+            "",
+            "| day | papers | shown | shown unjudged | precision | relevant | recall (1+) | recall (2) | keyword "
+            "filter shown / precision / recall |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for day, row in d["days"].items():
+            kw = row.get("keyword_filter")
+            out.append(
+                f"| {day} | {row['papers']} | {row['shown']} | {row['shown_unjudged']} | {row['precision']} | "
+                f"{row.get('relevant_in_day', '–')} | {row.get('recall', '–')} | {row.get('recall_strict', '–')} | "
+                + (f"{kw['shown']} / {kw['precision']} / {kw['recall']} |" if kw else "– |")
+            )
+        out += [
+            "",
+            f"**precision of shown {d['precision_of_shown']}** (target ≥ 0.90), **recall on the complete days "
+            f"{d.get('recall_complete_days')} (1+; target ≥ 0.85) / {d.get('recall_strict_complete_days')} (2; "
+            f"target ≥ 0.95)**; run took {r.get('days_s')} s.",
+            "",
+            "Recall of the days' relevant papers (1+) by sub-area (the model's nearest area):",
+            "",
+            _area_table(r["days_area"]),
+        ]
+    for k in ("1", "0"):
+        res = r.get(f"fold{k}")
+        if not res:
+            continue
+        pj, kj, sj = (
+            res["paperradar"]["judged"],
+            res["baselines"]["keyword_filter"].get("judged", {}),
+            res["baselines"]["arxiv_sanity_lite_svm"].get("judged", {}),
+        )
+        out += [
+            "",
+            f"### `evaluate.py relevance --n-other {res['papers'] - res['positives']} --exclude` (profile built "
+            f"from fold {k} only; {res['papers']} papers, {res['positives']} curated positives)",
+            "",
+            "| ranker (judged labels, condensed) | R-precision | AP | precision of selected "
+            "| recall of selected (1+ / 2)"
+            " | unjudged in top P | selected unjudged |",
+            "|---|---|---|---|---|---|---|",
+            f"| **paperradar** | {pj['r_precision']} | {pj['avg_precision']} | {pj.get('precision_of_selected')} | "
+            f"{pj.get('recall_of_selected')} / {pj.get('recall_of_selected_strict')} | {pj['unjudged_in_top_P']} | "
+            f"{pj.get('selected_unjudged')} |",
+            f"| keyword filter | {kj.get('r_precision')} | {kj.get('avg_precision')} | "
+            f"{kj.get('precision_of_selected')} | {kj.get('recall_of_selected')} / "
+            f"{kj.get('recall_of_selected_strict')} | {kj.get('unjudged_in_top_P')} | {kj.get('selected_unjudged')} |",
+            f"| arxiv-sanity-lite SVM | {sj.get('r_precision')} | {sj.get('avg_precision')} | – | – | "
+            f"{sj.get('unjudged_in_top_P')} | – |",
+            "",
+            f"Judged positives in this sample: {pj['positives']} ({pj['positives_strict']} clear). Curated labels "
+            f"only: paperradar R-precision {res['paperradar']['recall@1P']}, AP "
+            f"{res['paperradar']['avg_precision_lower_bound']}; TF-IDF+SVM "
+            f"{res['baselines']['arxiv_sanity_lite_svm']['recall@1P']} / "
+            f"{res['baselines']['arxiv_sanity_lite_svm']['avg_precision_lower_bound']}; selected "
+            f"{res['paperradar']['selected_fraction']} of the sample; score took {res['score_s']} s.",
+            "",
+            f"Recall of selected by sub-area, every judged positive of the other fold ({k} trained):",
+            "",
+            _area_table(r[f"fold{k}_area"]),
+        ]
+    if "likes" in r:
+        out += ["", "### Likes move the ranking (library, fold-1 profile, held-out judged papers)", ""]
+        for area, v in r["likes"].items():
+            b, a_ = v["before"], v["after"]
+            out.append(
+                f"- {v['likes']} likes from “{area}”: its other {v['held_out_area_papers']} papers (of {v['of']}) "
+                f"median rank {b['median_rank_of_area']} → {a_['median_rank_of_area']}, in the top 100 "
+                f"{b['area_in_top_100']} → {a_['area_in_top_100']}, selected {b['area_selected']} → "
+                f"{a_['area_selected']} (all selected {b['selected_total']} → {a_['selected_total']})"
+            )
+    if "timing" in r:
+        t = r["timing"]
+        out += [
+            "",
+            f"Scoring {t['papers']} papers with known vectors (library, one process): profile and model loaded in "
+            f"{t['load_s']} s, scored in **{t['score_s']} s** (budget: 10 s).",
+        ]
+    return "\n".join(out)
+
+
+def crossfit(ev, work: Path, rows: dict, grade: dict[str, int], day_of: dict[str, str], n_other: int) -> dict:  # type: ignore[no-untyped-def]
+    """Two-fold cross-fitting on evaluate.py's own (unexcluded) sample, where all 623 judged papers are: each
+    judged paper is scored by the profile built from the other fold, and evaluate.py's judged metrics are computed
+    on the condensed ranking (unjudged papers are dropped there, so they need no score); the same for the judged
+    whole days. No --exclude here: no paper is scored by a model that saw it."""
+    papers, labels = ev.load_split("dev")
+    sample = ev.sample(papers, labels, n_other)
+    sample_file = work / "default_sample.txt"
+    sample_file.write_text("\n".join(sample))
+    scores: dict[str, tuple[float, bool, str]] = {}
+    for k in (0, 1):
+        profiles = build(work / f"cf{k}", "--fold", str(k), "--exclude-background", str(sample_file))
+        held = [paper_from_common(rows[i], "dev") for i in grade if fold_of(i) != k and i in rows]
+        scores.update(library_scores(profiles, held))
+    in_sample = set(sample)
+    ranked = sorted((i for i in in_sample if i in scores), key=lambda i: -scores[i][0])
+    selected = [i for i in ranked if scores[i][1]]
+    judged = {i: v for i, v in ev.load_judged("dev").items() if i in in_sample}
+    lab = {i: labels[i] for i in sample if i in labels}
+    out = {"judged": ev.judged_metrics(ranked, selected, judged, lab)}
+    days: dict[str, dict] = {}
+    for i, d in day_of.items():
+        if i in scores:
+            days.setdefault(d, {"pos": 0, "strict": 0, "shown": 0, "shown_rel": 0, "found": 0, "found2": 0})
+            row = days[d]
+            g = grade[i] if i not in labels else 2
+            row["pos"] += g >= 1
+            row["strict"] += g >= 2
+            row["shown"] += scores[i][1]
+            row["shown_rel"] += scores[i][1] and g >= 1
+            row["found"] += scores[i][1] and g >= 1
+            row["found2"] += scores[i][1] and g >= 2
+    out["days"] = days
+    return out
 
 
 def likes_demo(profiles: Path, held: list, grade: dict[str, int]) -> dict:
@@ -160,7 +310,7 @@ def likes_demo(profiles: Path, held: list, grade: dict[str, int]) -> dict:
     names = [sc.profile.areas[x].name for x in area]
     pos_by_area = Counter(n for n, p in zip(names, held, strict=True) if grade.get(p.id, 0) >= 1)
     out = {}
-    for target in [n for n, c in pos_by_area.most_common() if c >= 30][:1] + ["kernels, compilers and hardware"]:
+    for target in [*[n for n, c in pos_by_area.most_common() if c >= 30][:1], "kernels, compilers and hardware"]:
         members = [n for n, p in enumerate(held) if names[n] == target and grade.get(p.id, 0) >= 1]
         liked, rest = members[:20], members[20:]
         if len(rest) < 3:
@@ -170,7 +320,7 @@ def likes_demo(profiles: Path, held: list, grade: dict[str, int]) -> dict:
         before = sc.score([held[n] for n in keep], vecs[keep])
         after = scorer_for(profiles, likes).score([held[n] for n in keep], vecs[keep])
 
-        def summary(scored):  # type: ignore[no-untyped-def]
+        def summary(scored, rest=rest):  # type: ignore[no-untyped-def]
             order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
             rank = {scored[i].id: r for r, i in enumerate(order, 1)}
             ids = [held[n].id for n in rest]
@@ -182,8 +332,13 @@ def likes_demo(profiles: Path, held: list, grade: dict[str, int]) -> dict:
                 "selected_total": sum(1 for s in scored if s.relevant),
             }
 
-        out[target] = {"likes": len(liked), "held_out_area_papers": len(rest), "of": len(keep),
-                       "before": summary(before), "after": summary(after)}
+        out[target] = {
+            "likes": len(liked),
+            "held_out_area_papers": len(rest),
+            "of": len(keep),
+            "before": summary(before),
+            "after": summary(after),
+        }
     return out
 
 

@@ -85,7 +85,7 @@ def main() -> None:
     ap.add_argument("--fold", type=int, choices=[0, 1], help="train on one fold of the judged papers only")
     ap.add_argument("--without-days", action="store_true", help="leave out every paper of the judged days")
     ap.add_argument("--exclude-background", type=Path, help="ids (one a line) kept out of the ordinary papers")
-    ap.add_argument("--n-ordinary", type=int, default=2000, help="ordinary papers sampled as negatives")
+    ap.add_argument("--n-ordinary", type=int, default=1000, help="ordinary papers sampled as negatives")
     ap.add_argument("--embed-cache", action="store_true", help="embed through benchmarks/embed_cache.py")
     a = ap.parse_args()
     if not LABELS.exists():
