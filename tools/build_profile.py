@@ -1,13 +1,22 @@
-"""Build the files the built-in `efficiency` profile ships: its seed papers' embeddings and lexical model.
+"""Build the model the built-in `efficiency` profile ships (src/paperradar/relevance/profiles/efficiency_model.npz).
 
-    .venv/bin/python tools/build_profile.py                       # all dev labels -> src/paperradar/relevance/profiles
-    .venv/bin/python tools/build_profile.py --half 0 --out DIR    # one half of the labels, for honest dev figures
-        [--exclude-background IDS_FILE]                           # papers the model must not see (an eval sample)
+    python tools/build_profile.py                                   # everything -> src/paperradar/relevance/profiles
+    python tools/build_profile.py --fold 0 --out DIR                # half of the judged papers, for honest figures
+    python tools/build_profile.py --without-days --out DIR          # nothing from the judged whole days
+        [--exclude-background IDS_FILE]     # papers kept out of the ordinary-paper sample (an evaluation sample)
+        [--embed-cache]                     # embed through benchmarks/embed_cache.py (no re-embedding between runs)
 
-Seeds are the papers human curators listed as ML-efficiency work (../shared/data/labels, dev split); the background
-is the rest of the dev corpus. Only derived numbers are written (vectors, term weights), never the papers' text.
-With --half K the seeds are the labelled papers whose id hashes to K (of 2); their ids go to <stem>_seed_ids.txt so
-that evaluate.py can leave them out (--exclude).
+This is the one place that reads the dev labels and judgments (../shared/data/labels, dev split):
+- positives: the curated lists (`efficiency_labels_dev.jsonl`, grade 2) and every paper judged 1 or 2 in
+  `efficiency_judged_dev.jsonl` and `days_judged_dev.jsonl`;
+- hard negatives: the papers judged 0 there (capability-only reasoning and RL, "sample-efficient" RL, applications
+  that merely use a small model, ...);
+- ordinary papers: a random sample of the rest of the dev corpus, taken as not relevant.
+Each positive is assigned to its nearest sub-area of the profile (the `[[areas]]` of efficiency.toml). Only
+derived numbers are written (vectors, weights, ids), never the papers' text. The ids of every labelled or judged
+paper trained on go to <stem>_seed_ids.txt: pass that file to evaluate.py with --exclude. With --fold K only the
+papers whose id hashes to K (of 2) are used; with --without-days no paper of a judged day is (evaluate.py days
+takes no --exclude, so its figures need a profile that never saw those days).
 """
 
 from __future__ import annotations
@@ -17,60 +26,129 @@ import gzip
 import hashlib
 import os
 import sys
+import tomllib
 from pathlib import Path
 
+import numpy as np
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from paperradar.embed import make_embedder  # noqa: E402
-from paperradar.models import Paper  # noqa: E402
-from paperradar.relevance.build import pack_seeds  # noqa: E402
+from paperradar.embed import Embedder, make_embedder, paper_text  # noqa: E402
+from paperradar.relevance.build import Example, assign_areas, fit_profile_model  # noqa: E402
+from paperradar.relevance.scorer import paper_text as scorer_text  # noqa: E402
+from paperradar.sources.jsonl import paper_from_common  # noqa: E402
 
 SHARED = Path(os.environ.get("PAPERRADAR_SHARED_DATA", ROOT.parent / "shared" / "data"))
-LABELS = SHARED / "labels" / "efficiency_labels_dev.jsonl"
+LABELS = SHARED / "labels"
 CORPUS = SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz"
+PROFILE = ROOT / "src" / "paperradar" / "relevance" / "profiles" / "efficiency.toml"
 
 
-def half_of(paper_id: str) -> int:
-    """Which of two halves a labelled paper falls in (stable across runs and machines)."""
+def fold_of(paper_id: str) -> int:
+    """Which of two folds a paper falls in (stable across runs and machines)."""
     return int(hashlib.sha1(paper_id.encode()).hexdigest(), 16) % 2
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def judgments() -> tuple[dict[str, int], dict[str, str]]:
+    """Grade by id (curated 2; judged 0/1/2; curated wins) and the listing day of each paper of a judged day."""
+    grade: dict[str, int] = {}
+    day_of: dict[str, str] = {}
+    for r in _jsonl(LABELS / "days_judged_dev.jsonl"):
+        grade[r["id"]] = int(r["rel"])
+        day_of[r["id"]] = r["day"]
+    for r in _jsonl(LABELS / "efficiency_judged_dev.jsonl"):
+        grade[r["id"]] = int(r["rel"])
+    for r in _jsonl(LABELS / "efficiency_labels_dev.jsonl"):
+        grade[r["id"]] = 2
+    return grade, day_of
+
+
+def embedder_for(cached: bool) -> Embedder:
+    if not cached:
+        return make_embedder()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from embed_cache import cached_embedder
+
+    return cached_embedder()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=ROOT / "src" / "paperradar" / "relevance" / "profiles")
+    ap.add_argument("--out", type=Path, default=PROFILE.parent)
     ap.add_argument("--stem", default="efficiency")
-    ap.add_argument("--half", type=int, choices=[0, 1], help="seed with one half of the labels only")
-    ap.add_argument("--exclude-background", type=Path, help="ids (one a line) kept out of the background")
+    ap.add_argument("--fold", type=int, choices=[0, 1], help="train on one fold of the judged papers only")
+    ap.add_argument("--without-days", action="store_true", help="leave out every paper of the judged days")
+    ap.add_argument("--exclude-background", type=Path, help="ids (one a line) kept out of the ordinary papers")
+    ap.add_argument("--n-ordinary", type=int, default=1000, help="ordinary papers sampled as negatives")
+    ap.add_argument("--embed-cache", action="store_true", help="embed through benchmarks/embed_cache.py")
     a = ap.parse_args()
     if not LABELS.exists():
         sys.exit(f"{LABELS}: not found (set PAPERRADAR_SHARED_DATA to the shared data folder)")
-    labelled = [orjson.loads(line)["id"] for line in LABELS.read_bytes().splitlines() if line.strip()]
-    seed_ids = {i for i in labelled if a.half is None or half_of(i) == a.half}
-    keep_out = set(labelled)  # every labelled paper stays out of the background (negatives)
+    grade, day_of = judgments()
+    judged_days = set(day_of.values())
+    keep_out = set(grade)  # judged papers never serve as ordinary ones
     if a.exclude_background:
-        keep_out |= set(a.exclude_background.read_text().split())
-    seeds, background = [], []
+        keep_out |= {line.split()[0] for line in a.exclude_background.read_text().splitlines() if line.strip()}
+    train, ordinary = [], []
     with gzip.open(CORPUS, "rb") as f:
         for line in f:
             r = orjson.loads(line)
-            p = Paper(id=r["id"], title=r["title"], abstract=r.get("abstract") or "")
-            if r["id"] in seed_ids:
-                seeds.append(p)
-            elif r["id"] not in keep_out:
-                background.append(p)
-    seeds.sort(key=lambda p: p.id or "")
-    _, _, model = pack_seeds(seeds, background, make_embedder(), a.out, a.stem)
+            pid = r["id"]
+            on_judged_day = (r.get("listing_date") or r.get("published", "")[:10]) in judged_days
+            if a.without_days and (on_judged_day or pid in day_of):
+                continue
+            if pid in grade:
+                if a.fold is None or fold_of(pid) == a.fold:
+                    train.append(paper_from_common(r, "dev"))
+            elif pid not in keep_out and not on_judged_day:
+                ordinary.append(paper_from_common(r, "dev"))
+    train.sort(key=lambda p: p.id or "")
+    # the first papers in a fixed pseudo-random order (a hash of the id), so builds that keep out different
+    # evaluation samples share most of their ordinary papers
+    ordinary = sorted(ordinary, key=lambda p: hashlib.sha1((p.id or "").encode()).hexdigest())[: a.n_ordinary]
+    embedder = embedder_for(a.embed_cache)
+    papers = [*train, *ordinary]
+    vectors = embedder.embed_batch([paper_text(p.title, p.abstract) for p in papers])
+    examples = [
+        Example(
+            p.id or "",
+            scorer_text(p),
+            vectors[n],
+            int(grade.get(p.id or "", 0) >= 1),
+            "judged" if n < len(train) else "ordinary",
+            grade.get(p.id or "", 0),
+        )
+        for n, p in enumerate(papers)
+    ]
+    toml = tomllib.loads(PROFILE.read_text(encoding="utf-8"))
+    areas = toml["areas"]
+    area_vectors = embedder.embed_batch([f"{t['name']}: {t['description']}" for t in areas])
+    pos = [e for e in examples if e.label]
+    seed_area = assign_areas(
+        np.stack([e.vector for e in pos]), [e.text for e in pos], area_vectors, [t.get("terms", []) for t in areas]
+    )
+    model, _oof = fit_profile_model(examples, embedder.name, list(seed_area), claims=toml.get("claim_patterns", []))
+    a.out.mkdir(parents=True, exist_ok=True)
+    model.save(a.out / f"{a.stem}_model.npz")
     ids_file = a.out / f"{a.stem}_seed_ids.txt"
     ids_file.write_text(
-        "# arXiv ids of the dev-label papers that seed this profile (embeddings and lexical model).\n"
+        "# arXiv ids of the dev papers (curated labels and judgments) this profile's model was fitted on.\n"
         "# Pass this file to evaluate.py with --exclude so reported figures are on papers the profile has not seen.\n"
-        + "".join(f"{p.id}\n" for p in seeds)
+        + "".join(f"{p.id}\n" for p in train)
     )
-    print(f"{len(seeds)} seeds, {len(background):,} background papers, {len(model.terms):,} terms -> {a.out}")
-    print("strongest terms:", ", ".join(model.top_terms(25)))
+    counts = np.bincount(seed_area, minlength=len(areas))
+    print(
+        f"{len(train)} judged papers ({len(pos)} positive), {len(ordinary)} ordinary -> {a.out}; "
+        f"stack {np.round(model.stack_coef, 3).tolist()} + {model.stack_intercept:.3f}"
+    )
+    print("seeds per area:", ", ".join(f"{t['name']} {c}" for t, c in zip(areas, counts, strict=True)))
+    print("strongest terms:", ", ".join(model.lexical.top_terms(25)))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from paperradar.cli import app
 from paperradar.embed import HashingEmbedder
 from paperradar.relevance import feedback_key, load_profile, score_papers
 from paperradar.relevance.library import calibrate_threshold, least_sure, merge_papers, read_library
+from paperradar.relevance.profiles import user_profiles_dir
 from paperradar.relevance.scorer import Scored
 from paperradar.store import Store
 
@@ -98,7 +99,7 @@ def test_profiles_new_from_a_zotero_library_then_teach(runner, filled_db, hashin
     assert r.exit_code == 0, r.output
     assert "profile mine: 10 seed paper(s) from 5 file(s)" in r.output
     profile = load_profile("mine")
-    data = tomllib.loads(Path(profile.source).read_text())
+    data = tomllib.loads((user_profiles_dir() / "mine.toml").read_text())
     assert data["description"] == "efficient LLMs" and data["follow_authors"] == ["Tim Dettmers"]
     assert "2305.14314" in data["seeds"] and len(data["subtopics"]) >= 1 and all(data["subtopics"])
     assert 0 < profile.threshold < 1 and profile.seed_vectors is not None and profile.lexical is not None

@@ -42,11 +42,6 @@ def test_profile_toml_errors_are_one_line():
         load_profile("no-such-profile")
 
 
-def test_builtin_profile_loads_with_seeds():
-    p = load_profile("efficiency")
-    assert p.seed_vectors is not None and p.seed_vectors.shape[1] == 384 and len(p.subtopics) >= 10
-
-
 def test_keywords_categories_calibration_and_explanations(store, tmp_path):
     papers = [
         Paper(

@@ -36,6 +36,28 @@ def build_scorer(
 ) -> ProfileScorer:
     """The default scorer for ``profile`` with its seeds and the reader's feedback loaded (fitted models are
     reused through ``caches`` while their training data is unchanged)."""
+    fb = store.feedback.of_profile(feedback_key(profile.name, reader))
+    likes: dict[str, tuple[np.ndarray, str]] = {}
+    dislikes: dict[str, tuple[np.ndarray, str]] = {}
+    for value, target in (("like", likes), ("dislike", dislikes)):
+        ids = [i for i, v in fb.items() if v == value]
+        got, vecs = store.embeddings.matrix(embedder.name, ids)
+        titles = store.search.titles(got)
+        for i, v in zip(got, vecs, strict=True):
+            target[i] = (v, titles.get(i, ""))
+    model = profile.model
+    if model is not None and model.embedder == embedder.name:
+        # a built-in profile's learned model; seed papers that are in this database are named by title
+        seed_titles = store.search.titles(model.seed_ids)
+        return ProfileScorer(
+            profile,
+            np.zeros((0, embedder.dim)),
+            likes=likes,
+            dislikes=dislikes,
+            model=model,
+            seed_titles=seed_titles,
+            classifiers=caches.classifiers if caches else None,
+        )
     prototypes = embedder.embed_batch(profile.prototypes) if profile.prototypes else np.zeros((0, embedder.dim))
     seeds = None
     seed_ids_in_db: list[str] = []
@@ -47,16 +69,9 @@ def build_scorer(
         seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
         if len(seed_ids_in_db):
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
-    fb = store.feedback.of_profile(feedback_key(profile.name, reader))
-    likes: dict[str, tuple[np.ndarray, str]] = {}
-    dislikes: dict[str, tuple[np.ndarray, str]] = {}
-    for value, target in (("like", likes), ("dislike", dislikes)):
-        ids = [i for i, v in fb.items() if v == value]
-        got, vecs = store.embeddings.matrix(embedder.name, ids)
-        titles = store.search.titles(got)
-        for i, v in zip(got, vecs, strict=True):
-            target[i] = (v, titles.get(i, ""))
     lexical = [profile.lexical] if profile.lexical is not None else []
+    if model is not None:  # a model made with another embedder: its words still count
+        lexical.append(model.lexical)
     own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes), caches)
     if own is not None:
         lexical.append(own)

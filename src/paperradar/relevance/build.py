@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy as np
 from paperradar.embed import Embedder, paper_text
 from paperradar.models import Paper
 from paperradar.relevance.lexical import LexicalModel, fit_lexical
+from paperradar.relevance.model import ProfileModel
 from paperradar.relevance.scorer import paper_text as scorer_text
 
 REFERENCE_SHARE = 0.2  # of the background, held out of fitting to measure the lexical margin's center/spread
@@ -53,3 +55,142 @@ def pack_seeds(
     )
     model.save(lexical_path)
     return seeds_path, lexical_path, model
+
+
+@dataclass
+class Example:
+    """One training paper: its id, text (title + abstract), embedding, label (1 relevant, 0 not) and kind:
+    ``"judged"`` (a person judged it; ``grade`` 1 or 2 for positives) or ``"ordinary"`` (an unjudged paper of the
+    corpus, taken as not relevant)."""
+
+    id: str
+    text: str
+    vector: np.ndarray
+    label: int
+    kind: str = "judged"
+    grade: int = 2
+
+
+# Weights while fitting the evidence models: a partly relevant paper (grade 1) counts less than a clear one, an
+# ordinary paper less than a judged negative (a few of them are in fact relevant).
+W_GRADE1, W_ORDINARY = 1.0, 0.5
+# How the stacker sees a natural day: this share of its papers relevant, and among the rest this share of the
+# confusable kind the judged negatives are (the judges read the top of several rankers).
+NATURAL_PRIOR, HARD_SHARE = 0.17, 0.25
+FOLDS = 4
+
+
+def _fit_embedding(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000).fit(X, y, sample_weight=w)
+    return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
+
+
+def _base_weights(examples: Sequence[Example]) -> np.ndarray:
+    return np.array(
+        [W_ORDINARY if e.kind == "ordinary" else (W_GRADE1 if e.label and e.grade == 1 else 1.0) for e in examples]
+    )
+
+
+def _fit_base(examples: Sequence[Example]) -> tuple[np.ndarray, float, LexicalModel, np.ndarray, np.ndarray]:
+    """The evidence models fitted on ``examples``: embedding weights and intercept, lexical model, positive seed
+    vectors, hard-negative vectors."""
+    X = np.stack([e.vector for e in examples])
+    y = np.array([e.label for e in examples])
+    w = _base_weights(examples)
+    coef, intercept = _fit_embedding(X, y, w)
+    pos = [n for n, e in enumerate(examples) if e.label]
+    neg = [n for n, e in enumerate(examples) if not e.label]
+    lexical = fit_lexical(
+        [examples[n].text for n in pos], [examples[n].text for n in neg], weights=np.r_[w[pos], w[neg]]
+    )
+    if lexical is None:
+        raise ValueError("too little text to fit a lexical model")
+    hard = [n for n in neg if examples[n].kind == "judged"]
+    return coef, intercept, lexical, X[pos], X[hard] if hard else X[neg][:1]
+
+
+def _evidence(
+    base: tuple[np.ndarray, float, LexicalModel, np.ndarray, np.ndarray], ex: Sequence[Example], claims: list[str]
+) -> np.ndarray:
+    coef, intercept, lexical, seeds, negatives = base
+    m = ProfileModel("", coef, intercept, lexical, [], seeds, np.zeros(len(seeds)), negatives, np.zeros(4), 0.0, claims)
+    return m.evidence(np.stack([e.vector for e in ex]), [e.text for e in ex])
+
+
+def natural_weights(examples: Sequence[Example]) -> np.ndarray:
+    """Weights that make the examples look like a natural day to the stacker (see NATURAL_PRIOR)."""
+    y = np.array([e.label for e in examples])
+    hard = np.array([not e.label and e.kind == "judged" for e in examples])
+    ordinary = np.array([not e.label and e.kind != "judged" for e in examples])
+    w = np.zeros(len(examples))
+    grade = np.array([W_GRADE1 if e.grade == 1 else 1.0 for e in examples])
+    w[y == 1] = NATURAL_PRIOR * grade[y == 1] / grade[y == 1].sum()
+    if hard.any():
+        w[hard] = (1 - NATURAL_PRIOR) * HARD_SHARE / hard.sum()
+    if ordinary.any():
+        w[ordinary] = (1 - NATURAL_PRIOR) * (1 - HARD_SHARE if hard.any() else 1.0) / ordinary.sum()
+    return w * len(examples)
+
+
+def out_of_fold_evidence(
+    examples: Sequence[Example], claims: list[str], folds: int = FOLDS, random_state: int = 0
+) -> np.ndarray:
+    """Each example's evidence from models fitted without it (``folds``-fold cross-fitting)."""
+    order = np.random.default_rng(random_state).permutation(len(examples))
+    fold = np.empty(len(examples), dtype=int)
+    fold[order] = np.arange(len(examples)) % folds
+    out = np.zeros((len(examples), 4))
+    for k in range(folds):
+        train = [examples[n] for n in range(len(examples)) if fold[n] != k]
+        test = [n for n in range(len(examples)) if fold[n] == k]
+        out[test] = _evidence(_fit_base(train), [examples[n] for n in test], claims)
+    return out
+
+
+def fit_profile_model(
+    examples: Sequence[Example],
+    embedder_name: str,
+    seed_area: Sequence[int],
+    *,
+    claims: Sequence[str] = (),
+    folds: int = FOLDS,
+) -> tuple[ProfileModel, np.ndarray]:
+    """Fit the model of :mod:`paperradar.relevance.model` on ``examples``; ``seed_area`` gives the area index
+    of each positive example, in order; ``claims`` are regular expressions of claims that mark the interest.
+    Returns the model and the out-of-fold evidence (for checking it)."""
+    from sklearn.linear_model import LogisticRegression
+
+    oof = out_of_fold_evidence(examples, list(claims), folds)
+    y = np.array([e.label for e in examples])
+    stack = LogisticRegression(C=1.0, max_iter=1000).fit(oof, y, sample_weight=natural_weights(examples))
+    coef, intercept, lexical, seeds, negatives = _fit_base(examples)
+    pos_ids = [e.id for e in examples if e.label]
+    if len(seed_area) != len(pos_ids):
+        raise ValueError("seed_area needs one area per positive example")
+    model = ProfileModel(
+        embedder=embedder_name,
+        emb_coef=coef,
+        emb_intercept=intercept,
+        lexical=lexical,
+        seed_ids=pos_ids,
+        seed_vectors=seeds,
+        seed_area=np.asarray(seed_area),
+        negative_vectors=negatives,
+        stack_coef=stack.coef_.ravel().astype(np.float64),
+        stack_intercept=float(stack.intercept_[0]),
+        claims=list(claims),
+    )
+    return model, oof
+
+
+def assign_areas(
+    vectors: np.ndarray, texts: Sequence[str], area_vectors: np.ndarray, area_terms: Sequence[Sequence[str]]
+) -> np.ndarray:
+    """The area index of each paper: its cosine to the area's description, plus 0.05 per area term it uses."""
+    from paperradar.relevance.profiles import Profile
+
+    pats = [Profile(name="x").keyword_patterns(list(t)) for t in area_terms]
+    hits = np.array([[sum(1 for _w, p in ps if p.search(t)) for ps in pats] for t in texts], dtype=np.float64)
+    return np.asarray((vectors @ area_vectors.T + 0.05 * np.minimum(hits, 3)).argmax(axis=1))

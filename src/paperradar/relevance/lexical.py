@@ -106,11 +106,13 @@ def fit_lexical(
     reference: Sequence[str] | None = None,
     C: float = 0.1,
     min_df: int = MIN_DF,
+    weights: Sequence[float] | None = None,
 ) -> LexicalModel | None:
     """Fit on ``positives`` against ``negatives`` (texts); None when there is too little to learn from.
 
-    The margin's center and spread are measured on ``reference`` (ordinary papers the model was not fitted on),
-    else on the negatives.
+    ``weights`` (one per positive, then one per negative) weigh individual papers, e.g. a hard negative above an
+    ordinary paper. The margin's center and spread are measured on ``reference`` (ordinary papers the model was
+    not fitted on), else on the negatives.
     """
     if len(positives) < 3 or len(negatives) < 10:
         return None
@@ -123,7 +125,8 @@ def fit_lexical(
     except ValueError:  # no term reaches min_df (tiny or empty texts)
         return None
     y = np.r_[np.ones(len(positives)), np.zeros(len(negatives))]
-    clf = LinearSVC(C=C, class_weight="balanced", max_iter=10000).fit(X, y)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    clf = LinearSVC(C=C, class_weight="balanced", max_iter=10000).fit(X, y, sample_weight=w)
     coef = clf.coef_.ravel().astype(np.float32)
     keep = np.argsort(-np.abs(coef))[:MAX_FEATURES]
     keep = keep[coef[keep] != 0]

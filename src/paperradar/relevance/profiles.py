@@ -12,10 +12,29 @@ import numpy as np
 
 from paperradar.models import normalize_arxiv_id
 from paperradar.relevance.lexical import LexicalModel
+from paperradar.relevance.model import ProfileModel
 
 
 class ProfileError(Exception):
     """A profile that cannot be found or read; the message names the file and the problem."""
+
+
+@dataclass
+class Area:
+    """A sub-area of an interest: a name, what it covers, and words that show it in an abstract."""
+
+    name: str
+    description: str = ""
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NegativeCue:
+    """A pattern that often marks a paper outside the interest, and why (used in explanations)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    note: str = ""
 
 
 @dataclass
@@ -37,11 +56,18 @@ class Profile:
     seed_model: str | None = None
     lexical: LexicalModel | None = None
     source: str = ""
+    areas: list[Area] = field(default_factory=list)
+    negative_cues: list[NegativeCue] = field(default_factory=list)
+    model: ProfileModel | None = None
 
     @property
     def prototypes(self) -> list[str]:
-        """The texts the profile is embedded from: each sub-topic, else the description."""
-        return self.subtopics or ([self.description] if self.description else [])
+        """The texts the profile is embedded from: each sub-topic (or area), else the description."""
+        if self.subtopics:
+            return self.subtopics
+        if self.areas:
+            return [f"{a.name}: {a.description}" if a.description else a.name for a in self.areas]
+        return [self.description] if self.description else []
 
     def keyword_patterns(self, words: list[str]) -> list[tuple[str, re.Pattern[str]]]:
         """Word-boundary, case-insensitive patterns (a trailing * matches any ending)."""
@@ -58,6 +84,31 @@ def _str_list(data: dict[str, object], key: str, where: str) -> list[str]:
     if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
         raise ProfileError(f"{where}: {key} must be a list of strings")
     return list(v)
+
+
+def _tables(data: dict[str, object], key: str, where: str) -> list[dict[str, object]]:
+    v = data.get(key, [])
+    if not isinstance(v, list) or not all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in v):
+        raise ProfileError(f"{where}: each [[{key}]] needs a name")
+    return list(v)
+
+
+def _areas(data: dict[str, object], where: str) -> list[Area]:
+    out = []
+    for t in _tables(data, "areas", where):
+        out.append(Area(str(t["name"]), str(t.get("description", "")), _str_list(t, "terms", where)))
+    return out
+
+
+def _cues(data: dict[str, object], where: str) -> list[NegativeCue]:
+    out = []
+    for t in _tables(data, "negative_cues", where):
+        try:
+            pattern = re.compile(str(t.get("pattern", "")), re.I)
+        except re.error as e:
+            raise ProfileError(f"{where}: negative cue {t['name']!r} has a bad pattern ({e})") from e
+        out.append(NegativeCue(str(t["name"]), pattern, str(t.get("note", ""))))
+    return out
 
 
 def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
@@ -90,8 +141,10 @@ def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
         follow_authors=_str_list(data, "follow_authors", where),
         threshold=float(threshold),
         source=where,
+        areas=_areas(data, where),
+        negative_cues=_cues(data, where),
     )
-    if not (p.prototypes or p.include_keywords or p.seeds or p.follow_authors):
+    if not (p.prototypes or p.include_keywords or p.seeds or p.follow_authors or data.get("model_file")):
         raise ProfileError(f"{where}: a profile needs a description, subtopics, include_keywords or seeds")
     seed_file = data.get("seed_file")
     if isinstance(seed_file, str) and folder is not None:
@@ -105,6 +158,12 @@ def parse_profile(text: str, where: str, folder: Path | None = None) -> Profile:
             p.lexical = LexicalModel.load(folder / lexical_file)
         except (OSError, KeyError, ValueError) as e:
             raise ProfileError(f"{where}: cannot read lexical_file {lexical_file!r} ({e})") from e
+    model_file = data.get("model_file")
+    if isinstance(model_file, str) and folder is not None:
+        try:
+            p.model = ProfileModel.load(folder / model_file)
+        except (OSError, KeyError, ValueError) as e:
+            raise ProfileError(f"{where}: cannot read model_file {model_file!r} ({e})") from e
     return p
 
 

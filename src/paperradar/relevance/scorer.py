@@ -20,6 +20,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ import numpy as np
 from paperradar.memo import Memo
 from paperradar.models import Paper
 from paperradar.relevance.lexical import LexicalModel
+from paperradar.relevance.model import ProfileModel
 from paperradar.relevance.profiles import Profile
 
 # Fixed scales measured on the dev corpus (cs.AI, 2025-26): cosine to the nearest sub-topic is ~0.30 for an
@@ -45,6 +47,7 @@ N_LEARNED = 3  # kinds of learned evidence: embedding SVM, nearest seeds, lexica
 SLOPE, OFFSET = 0.8, 4.0  # threshold 0.5 <=> summed evidence above OFFSET / SLOPE (on dev: ~10% of papers)
 PRIOR_ONLY_SHIFT = 5.625  # a profile with nothing learned: threshold 0.5 <=> prior above -0.21 (~12% on dev)
 MAX_NEGATIVES = 20000
+W_CONTRAST = 1.0  # log-odds per spread that a paper resembles the liked (disliked) papers more than most do
 
 
 @dataclass
@@ -107,10 +110,14 @@ class ProfileScorer(Scorer):
         likes: dict[str, tuple[np.ndarray, str]] | None = None,
         dislikes: dict[str, tuple[np.ndarray, str]] | None = None,
         lexical: list[LexicalModel] | None = None,
+        model: ProfileModel | None = None,
+        seed_titles: dict[str, str] | None = None,
         random_state: int = 0,
         classifiers: Memo[Any] | None = None,
     ) -> None:
         self.profile = profile
+        self.model = model
+        self.seed_titles = seed_titles or {}
         self.prototypes = prototypes
         self.seeds = seeds if seeds is not None and len(seeds) else None
         self.likes = likes or {}
@@ -120,6 +127,13 @@ class ProfileScorer(Scorer):
         self.classifiers = classifiers  # fitted SVMs by a hash of their training data, reused while it is the same
         self.include = profile.keyword_patterns(profile.include_keywords)
         self.exclude = profile.keyword_patterns(profile.exclude_keywords)
+
+    def _fitted(self, key: str, fit: Callable[[], Any]) -> Any:
+        """The classifier fitted on the inputs hashed in ``key``: from the radar's cache when there is one (the
+        one place that touches it), else ``fit()``."""
+        if self.classifiers is None:
+            return fit()
+        return self.classifiers.get_or_make(key, fit)
 
     def _positives(self) -> np.ndarray | None:
         parts = [self.seeds] if self.seeds is not None else []
@@ -158,14 +172,13 @@ class ProfileScorer(Scorer):
 
         # The fitted model is reused while its inputs are the same (a web page scoring a day's papers many
         # times); the key covers every input of the fit.
+        key = hashlib.sha1(X.tobytes() + w.tobytes()).hexdigest()
+
         def fit() -> Any:
             clf = LinearSVC(C=0.1, class_weight="balanced", max_iter=5000, random_state=self.random_state)
             return clf.fit(X, y, sample_weight=w)
 
-        if self.classifiers is None:
-            return fit().decision_function(scored)
-        key = hashlib.sha1(X.tobytes() + w.tobytes()).hexdigest()
-        return self.classifiers.get_or_make(key, fit).decision_function(scored)
+        return self._fitted(key, fit).decision_function(scored)
 
     def _keywords(self, papers: list[Paper]) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
         counts, found, banned = np.zeros(len(papers)), [], []
@@ -183,6 +196,8 @@ class ProfileScorer(Scorer):
         from (default: the scored papers themselves)."""
         if not papers:
             return []
+        if self.model is not None:
+            return self._score_with_model(papers, vectors, background)
         sims = vectors @ self.prototypes.T if len(self.prototypes) else np.zeros((len(papers), 1))
         desc = sims.max(axis=1)
         nearest_sub = sims.argmax(axis=1)
@@ -225,8 +240,10 @@ class ProfileScorer(Scorer):
                 why.append("reads like its seed papers (" + ", ".join(lex_terms[n]) + ")")
             if banned[n]:
                 why.append("excluded term " + ", ".join(banned[n][:2]))
-            if len(self.profile.subtopics):
+            if self.profile.subtopics:
                 why.append(f"close to “{_short(self.profile.subtopics[nearest_sub[n]])}” ({desc[n]:.2f})")
+            elif self.profile.areas and len(self.prototypes):
+                why.append(f"close to “{self.profile.areas[nearest_sub[n]].name}” ({desc[n]:.2f})")
             if like_sims is not None and like_sims[n].max() > 0.6:
                 j = int(like_sims[n].argmax())
                 why.append(f"like your liked “{self.likes[liked_ids[j]][1][:60]}”")
@@ -237,6 +254,91 @@ class ProfileScorer(Scorer):
                 why.append("outside the profile's categories")
             s = float(score[n])
             out.append(Scored(p.id or "", s, s >= self.profile.threshold, "; ".join(why) or "no evidence", p.title))
+        return out
+
+    def _feedback(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Log-odds added for closeness to liked papers and taken away for closeness to disliked ones."""
+        like = vectors @ np.stack([v for v, _ in self.likes.values()]).T if self.likes else None
+        dis = vectors @ np.stack([v for v, _ in self.dislikes.values()]).T if self.dislikes else None
+        out = np.zeros(len(vectors))
+        if like is not None:
+            out += W_FEEDBACK * np.clip((like.max(axis=1) - 0.5) / 0.1, 0, 3)
+        if dis is not None:
+            out -= W_FEEDBACK * np.clip((dis.max(axis=1) - 0.5) / 0.1, 0, 3)
+        return out, like, dis
+
+    def _contrast(self, marked: np.ndarray, vectors: np.ndarray, background: np.ndarray) -> np.ndarray:
+        """How much more ``vectors`` resemble the ``marked`` papers than the collection does: a linear SVM of
+        the marked papers against ``background``, its margin in spreads above the collection's median."""
+        from sklearn.svm import LinearSVC
+
+        rng = np.random.default_rng(self.random_state)
+        bg = background if len(background) <= MAX_NEGATIVES else background[rng.choice(len(background), MAX_NEGATIVES)]
+        X = np.vstack([marked, bg])
+        y = np.r_[np.ones(len(marked)), np.zeros(len(bg))]
+        key = hashlib.sha1(X.tobytes() + b"contrast").hexdigest()
+
+        def fit() -> Any:
+            return LinearSVC(C=0.1, class_weight="balanced", max_iter=5000, random_state=self.random_state).fit(X, y)
+
+        clf = self._fitted(key, fit)
+        ref = clf.decision_function(bg)
+        return (clf.decision_function(vectors) - np.median(ref)) / (np.std(ref) or 1.0)
+
+    def _score_with_model(
+        self, papers: list[Paper], vectors: np.ndarray, background: np.ndarray | None = None
+    ) -> list[Scored]:
+        """A built-in profile's learned model (:mod:`paperradar.relevance.model`): calibrated log-odds, moved by
+        the reader's likes and dislikes; the explanation names the sub-area, the nearest seeds and the terms."""
+        model = self.model
+        assert model is not None
+        texts = [paper_text(p) for p in papers]
+        logit = model.logit(model.evidence(vectors, texts))
+        fb, like, dis = self._feedback(vectors)
+        bg = background if background is not None else vectors
+        # with a few likes (or dislikes), what they share counts too, not only closeness to each of them
+        zs = {}
+        for marked, sign in ((self.likes, 1.0), (self.dislikes, -1.0)):
+            if len(marked) >= 3 and len(bg) >= 20:
+                zs[sign] = self._contrast(np.stack([v for v, _ in marked.values()]), vectors, bg)
+                fb = fb + sign * W_CONTRAST * np.clip(zs[sign] - 1.0, 0, 3)
+        cats = self._category_factor(papers)
+        score = _sigmoid(logit + fb) * cats
+        area, _area_sim = model.area_of(vectors)
+        terms = model.lexical.explain(texts, n=4)
+        liked, disliked = list(self.likes.values()), list(self.dislikes.values())
+        out = []
+        for n, p in enumerate(papers):
+            s = float(score[n])
+            relevant = s >= self.profile.threshold
+            why = []
+            name = self.profile.areas[area[n]].name if area[n] < len(self.profile.areas) else f"area {area[n]}"
+            why.append(f"{'matches' if relevant else 'closest sub-area'}: {name}")
+            near = [
+                (f"“{self.seed_titles[i][:60]}”" if i in self.seed_titles else i) + f" ({sim:.2f})"
+                for i, _a, sim in model.nearest_seeds(vectors[n])
+            ]
+            why.append("near seed papers " + ", ".join(near))
+            if terms[n]:
+                why.append("terms " + ", ".join(terms[n]))
+            claims = model.matched_claims(texts[n])
+            if claims:
+                why.append("claims " + ", ".join(f"“{c}”" for c in claims[:2]))
+            cues = [c for c in self.profile.negative_cues if c.pattern.search(texts[n])]
+            if cues and relevant:
+                why.append(
+                    f"shown despite the negative cue “{cues[0].name}” ({cues[0].note}): the efficiency evidence "
+                    f"above outweighs it"
+                )
+            elif cues:
+                why.append(f"negative cue “{cues[0].name}”")
+            if like is not None and (like[n].max() > 0.6 or (1.0 in zs and zs[1.0][n] > 1)):
+                why.append(f"like your liked “{liked[int(like[n].argmax())][1][:60]}”")
+            if dis is not None and (dis[n].max() > 0.6 or (-1.0 in zs and zs[-1.0][n] > 1)):
+                why.append(f"like a paper you disliked “{disliked[int(dis[n].argmax())][1][:60]}”")
+            if cats[n] < 1:
+                why.append("outside the profile's categories")
+            out.append(Scored(p.id or "", s, relevant, "; ".join(why), p.title))
         return out
 
     def _category_factor(self, papers: list[Paper]) -> np.ndarray:
