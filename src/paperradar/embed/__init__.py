@@ -155,6 +155,12 @@ class DefaultModelEmbedder(Embedder):
                     self._onnx = False
             return self._onnx or None
 
+    def prefetch(self) -> None:
+        """Start loading the query encoder in a background thread (onnxruntime builds its session in native
+        code, so a keyword search can run meanwhile); ``embed`` waits for it."""
+        if self._onnx is None and not self._lock.locked():
+            threading.Thread(target=self._query_encoder, name="paperradar-query-encoder", daemon=True).start()
+
     def embed(self, text: str) -> np.ndarray:
         encoder = self._query_encoder()
         if encoder is None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-EXPORT_VERSION = 1  # bump when the exported graph changes, so cached files are re-exported
+EXPORT_VERSION = 2  # bump when the exported graph changes, so cached files are re-exported
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _EXPORT_LOCK = threading.Lock()
 
@@ -27,7 +27,7 @@ class OnnxUnavailable(Exception):
 
 def onnx_path(name: str, cache_dir: Path) -> Path:
     """Where the export of model ``name`` lives in ``cache_dir`` (the graph optimized for this machine's CPU:
-    loading it skips the optimization passes, ≈ 40% of a session's start)."""
+    loading it skips the optimization passes, ≈ 40% of a session's start; its weights in ``<path>.data``)."""
     return cache_dir / f"{name.replace('/', '_')}-v{EXPORT_VERSION}.onnx"
 
 
@@ -36,7 +36,7 @@ def export(model_dir: Path, out: Path) -> Path:
     ``out``: token ids in, unit vectors out. Written to a temporary name first, so a killed export leaves nothing
     half-written behind."""
     try:
-        import onnx  # noqa: F401  (torch.onnx.export needs it)
+        import onnx
         import torch
         from transformers import AutoModel
     except ImportError as e:
@@ -80,8 +80,14 @@ def export(model_dir: Path, out: Path) -> Path:
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
     options.optimized_model_filepath = str(tmp.with_suffix(".opt"))
     ort.InferenceSession(str(tmp), options, providers=["CPUExecutionProvider"])
-    os.replace(tmp.with_suffix(".opt"), out)
-    tmp.unlink()
+    # weights in a file beside the graph: onnxruntime maps it instead of copying them out of the protobuf, which
+    # starts a session in ≈ 0.2 s instead of ≈ 0.6-0.9 s
+    graph = onnx.load(str(tmp.with_suffix(".opt")))
+    onnx.save_model(
+        graph, str(tmp), save_as_external_data=True, all_tensors_to_one_file=True, location=f"{out.name}.data"
+    )
+    os.replace(tmp, out)
+    tmp.with_suffix(".opt").unlink()
     return out
 
 

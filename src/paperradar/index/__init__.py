@@ -284,6 +284,10 @@ def search(
     engine = keyword_index(store, threshold=threshold, update=update)
     if update:
         engine.sync()
+    if mode in ("hybrid", "vector"):
+        prefetch = getattr(embedder, "prefetch", None)
+        if prefetch is not None:
+            prefetch()  # the query encoder loads while the keyword side searches
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
     if mode in ("hybrid", "vector"):
