@@ -55,18 +55,18 @@ class LexicalModel:
         vec.idf_ = self.idf.astype(np.float64)
         return vec.transform(texts)
 
-    def transform(self, texts: Sequence[str]):  # type: ignore[no-untyped-def]
+    def transform(self, texts: Sequence[str]):
         """The texts' TF-IDF matrix, to pass to :meth:`decision` and :meth:`explain` (computed once for both)."""
         return self._tfidf(texts)
 
-    def decision(self, texts: Sequence[str], tfidf=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def decision(self, texts: Sequence[str], tfidf=None) -> np.ndarray:
         """Margin per text: above 0 reads like the positives."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
         X = self._tfidf(texts) if tfidf is None else tfidf
         return np.asarray(X @ self.coef.astype(np.float32), dtype=np.float32) + self.intercept
 
-    def explain(self, texts: Sequence[str], n: int = 3, tfidf=None) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    def explain(self, texts: Sequence[str], n: int = 3, tfidf=None) -> list[list[str]]:
         """Per text, the ``n`` terms that raised its margin most (for "why this paper")."""
         if not texts:
             return []

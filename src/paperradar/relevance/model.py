@@ -46,7 +46,7 @@ class ProfileModel:
     stack_intercept: float
     claims: list[str] = field(default_factory=list)
 
-    def evidence(self, vectors: np.ndarray, texts: Sequence[str], tfidf=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def evidence(self, vectors: np.ndarray, texts: Sequence[str], tfidf=None) -> np.ndarray:
         """(n, 4) evidence per paper: embedding margin, lexical margin, nearest-seed contrast, claims
         (``tfidf``: the texts' :meth:`LexicalModel.transform`, when the caller has it)."""
         emb = vectors @ self.emb_coef + self.emb_intercept
