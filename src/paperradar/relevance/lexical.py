@@ -55,22 +55,29 @@ class LexicalModel:
         vec.idf_ = self.idf.astype(np.float64)
         return vec.transform(texts)
 
-    def decision(self, texts: Sequence[str]) -> np.ndarray:
+    def transform(self, texts: Sequence[str]):
+        """The texts' TF-IDF matrix, to pass to :meth:`decision` and :meth:`explain` (computed once for both)."""
+        return self._tfidf(texts)
+
+    def decision(self, texts: Sequence[str], tfidf=None) -> np.ndarray:
         """Margin per text: above 0 reads like the positives."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        return np.asarray(self._tfidf(texts) @ self.coef.astype(np.float32), dtype=np.float32) + self.intercept
+        X = self._tfidf(texts) if tfidf is None else tfidf
+        return np.asarray(X @ self.coef.astype(np.float32), dtype=np.float32) + self.intercept
 
-    def explain(self, texts: Sequence[str], n: int = 3) -> list[list[str]]:
+    def explain(self, texts: Sequence[str], n: int = 3, tfidf=None) -> list[list[str]]:
         """Per text, the ``n`` terms that raised its margin most (for "why this paper")."""
         if not texts:
             return []
-        contrib = self._tfidf(texts).multiply(self.coef.reshape(1, -1)).tocsr()
+        X = self._tfidf(texts) if tfidf is None else tfidf
+        contrib = X.multiply(self.coef.reshape(1, -1)).tocsr()
         out = []
         for r in range(contrib.shape[0]):
-            row = contrib.getrow(r)
-            order = np.argsort(-row.data)[:n]
-            out.append([self.terms[row.indices[k]] for k in order if row.data[k] > 0])
+            lo, hi = contrib.indptr[r], contrib.indptr[r + 1]
+            data, idx = contrib.data[lo:hi], contrib.indices[lo:hi]
+            order = np.argsort(-data)[:n]
+            out.append([self.terms[idx[k]] for k in order if data[k] > 0])
         return out
 
     def normalized(self, texts: Sequence[str]) -> np.ndarray:

@@ -46,10 +46,11 @@ class ProfileModel:
     stack_intercept: float
     claims: list[str] = field(default_factory=list)
 
-    def evidence(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """(n, 4) evidence per paper: embedding margin, lexical margin, nearest-seed contrast, claims."""
+    def evidence(self, vectors: np.ndarray, texts: Sequence[str], tfidf=None) -> np.ndarray:
+        """(n, 4) evidence per paper: embedding margin, lexical margin, nearest-seed contrast, claims
+        (``tfidf``: the texts' :meth:`LexicalModel.transform`, when the caller has it)."""
         emb = vectors @ self.emb_coef + self.emb_intercept
-        lex = self.lexical.decision(texts)
+        lex = self.lexical.decision(texts, tfidf)
         return np.column_stack([emb, lex, self.knn(vectors), self.claim_counts(texts)])
 
     def claim_counts(self, texts: Sequence[str]) -> np.ndarray:

@@ -293,7 +293,8 @@ class ProfileScorer(Scorer):
         model = self.model
         assert model is not None
         texts = [paper_text(p) for p in papers]
-        logit = model.logit(model.evidence(vectors, texts))
+        tfidf = model.lexical.transform(texts)
+        logit = model.logit(model.evidence(vectors, texts, tfidf))
         fb, like, dis = self._feedback(vectors)
         bg = background if background is not None else vectors
         # with a few likes (or dislikes), what they share counts too, not only closeness to each of them
@@ -305,7 +306,7 @@ class ProfileScorer(Scorer):
         cats = self._category_factor(papers)
         score = _sigmoid(logit + fb) * cats
         area, _area_sim = model.area_of(vectors)
-        terms = model.lexical.explain(texts, n=4)
+        terms = model.lexical.explain(texts, n=4, tfidf=tfidf)
         liked, disliked = list(self.likes.values()), list(self.dislikes.values())
         out = []
         for n, p in enumerate(papers):
@@ -316,8 +317,9 @@ class ProfileScorer(Scorer):
             why.append(f"{'matches' if relevant else 'closest sub-area'}: {name}")
             near = [
                 (f"“{self.seed_titles[i][:60]}”" if i in self.seed_titles else i) + f" ({sim:.2f})"
-                for i, _a, sim in model.nearest_seeds(vectors[n])
-            ]
+                for i, _a, sim in model.nearest_seeds(vectors[n], 3)
+                if i != p.id  # a seed paper is not its own evidence
+            ][:2]
             why.append("near seed papers " + ", ".join(near))
             if terms[n]:
                 why.append("terms " + ", ".join(terms[n]))
