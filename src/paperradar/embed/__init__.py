@@ -50,8 +50,21 @@ def paper_text(title: str, abstract: str) -> str:
     return (f"{title}. {abstract}" if abstract else title)[:EMBED_CHARS]
 
 
+def cpu_precision() -> str:
+    """``bf16`` where the CPU computes bfloat16 natively (AVX-512 BF16 or AMX), else ``fp32``: emulated bf16
+    autocast ran 5-7x slower than fp32 on this project's AVX2-only machines (benchmarks/RESULTS.md), while on CPUs
+    with bf16 units it ran about twice as fast (../shared/MEASUREMENTS.md), at cosine 0.9999 either way."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = set(f.read().split())
+    except OSError:  # not Linux: no cheap way to tell, so the exact and always-supported choice
+        return "fp32"
+    return "bf16" if flags & {"avx512_bf16", "amx_bf16"} else "fp32"
+
+
 class SentenceTransformerEmbedder(Embedder):
-    """Any sentence-transformers model on the CPU; bf16 autocast by default (2x fp32 speed, cosine 0.9999).
+    """Any sentence-transformers model on the CPU, in bf16 autocast where the CPU has bf16 units, else fp32
+    (:func:`cpu_precision`).
 
     ``model`` is a folder or a model name already in the local cache; nothing is downloaded (HF_HUB_OFFLINE=1).
     """
@@ -61,7 +74,7 @@ class SentenceTransformerEmbedder(Embedder):
         model: str,
         *,
         name: str | None = None,
-        precision: str = "bf16",
+        precision: str = "auto",
         batch_size: int = 32,
         threads: int | None = None,
     ) -> None:
@@ -88,7 +101,7 @@ class SentenceTransformerEmbedder(Embedder):
         self._torch = torch
         self.name = name or os.path.basename(str(model).rstrip("/"))
         self.dim = int(self._model.get_embedding_dimension() or 0)
-        self.precision = precision
+        self.precision = cpu_precision() if precision == "auto" else precision
         self.batch_size = batch_size
 
     def embed(self, text: str) -> np.ndarray:
