@@ -98,7 +98,7 @@ class _GuardedConnection(sqlite3.Connection):
 
     db: Database | None = None
 
-    def cursor(self, factory: Any = _GuardedCursor) -> Any:  # type: ignore[override]
+    def cursor(self, factory: Any = _GuardedCursor) -> Any:
         cur = super().cursor(factory)
         cur.db = self.db
         return cur
@@ -149,7 +149,7 @@ class Database:
         except sqlite3.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from e
         self.corrupt: str | None = None
-        self.conn.db = self  # type: ignore[attr-defined]
+        self.conn.db = self
         self.conn.row_factory = sqlite3.Row
         try:
             # Paper rows run to several KB (abstract + raw payload): larger pages avoid overflow chains.
