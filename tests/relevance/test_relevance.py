@@ -9,7 +9,15 @@ import pytest
 from paperradar.cli import app
 from paperradar.embed import HashingEmbedder, default_embedder
 from paperradar.models import Paper
-from paperradar.relevance import LexicalModel, ProfileError, fit_lexical, load_profile, load_profile_file, parse_profile, score_papers
+from paperradar.relevance import (
+    LexicalModel,
+    ProfileError,
+    fit_lexical,
+    load_profile,
+    load_profile_file,
+    parse_profile,
+    score_papers,
+)
 from paperradar.relevance.build import pack_seeds
 from paperradar.sources.jsonl import paper_from_common
 

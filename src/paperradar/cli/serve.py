@@ -51,7 +51,9 @@ def serve(
     base = config.get("web.base_url")
     if base == config.SETTINGS["web.base_url"].default:
         base = f"http://{host}:{port}"
-    application = create_app(Settings(db=db, multi_user=multi_user, interest=interest, base_url=base, secure_cookies=secure_cookies))
+    application = create_app(
+        Settings(db=db, multi_user=multi_user, interest=interest, base_url=base, secure_cookies=secure_cookies)
+    )
     embed_backlog(db)
     console.print(
         f"paperradar on http://{host}:{port}/ (database {db}; {'multi-user' if multi_user else 'single-user'} mode)",
