@@ -56,6 +56,7 @@ QUERIES = [
 ]
 SLICE = 2_500
 MAX_OPS = 1_000_000  # per client: the deadline ends the loops long before
+TIMEOUT = [120.0]  # seconds a request may take before it counts as an error (--timeout)
 
 
 def _port() -> int:
@@ -99,7 +100,7 @@ class Tally:
 def _client(base: str, k: int, clients: int, ids: list[str], day: str, deadline: float, tally: Tally, fb: dict) -> None:
     rng = random.Random(k)
     mine = [i for n, i in enumerate(ids) if n % clients == k]  # feedback on disjoint papers: the last value is known
-    with httpx.Client(base_url=base, timeout=120) as c:
+    with httpx.Client(base_url=base, timeout=TIMEOUT[0]) as c:
         page = c.get("/", headers={"accept": "text/html"})
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
         for _ in range(MAX_OPS):
@@ -175,7 +176,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
     args = ap.parse_args()
+    TIMEOUT[0] = args.timeout
     work = Path(tempfile.mkdtemp(prefix="paperradar-soak-"))
     db = work / "radar.db"
     env = {
@@ -259,7 +262,8 @@ def main() -> None:
         p95 = lat[max(0, math.ceil(0.95 * len(lat)) - 1)] * 1000  # nearest rank
         rows.append(f"| {op} | {tally.count[op]} | {tally.errors[op]} | {p50:.0f} | {p95:.0f} |")
     body = (
-        f"Command: `.venv/bin/python benchmarks/soak.py --minutes {args.minutes:g} --clients {args.clients}`  \n"
+        f"Command: `.venv/bin/python benchmarks/soak.py --minutes {args.minutes:g} --clients {args.clients} "
+        f"--timeout {args.timeout:g}`  \n"
         f"`paperradar serve` on 127.0.0.1 over 10,000 dev-corpus papers (tantivy keyword index, hashing embedder); "
         f"{args.clients} HTTP clients (20 ms think time), one CLI search loop and two concurrent ingest loops of "
         f"{SLICE:,}-paper slices for {wall / 60:.1f} min. Ingest slices finished: {len(done)} "

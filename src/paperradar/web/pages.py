@@ -264,11 +264,11 @@ def login(
     store = radar_of(request).store
     throttle, address = request.app.state.login_throttle, request.client.host if request.client else "?"
     if wait := throttle.retry_after(name, address):  # checked before the (deliberately slow) scrypt
-        response = render(
+        refused = render(
             request, "login.html", {"next_url": next, "error": f"too many failed log-ins; wait {wait} s"}, status=429
         )
-        response.headers["Retry-After"] = str(wait)
-        return response
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     user = store.accounts.authenticate(name, password)
     if user is None:
         throttle.failed(name, address)
