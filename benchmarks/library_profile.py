@@ -60,9 +60,11 @@ def main() -> None:
     ap.add_argument("--topic", default="efficient_reasoning")
     ap.add_argument("--week", default="2025-W21")
     ap.add_argument("--seeds", type=int, default=30)
-    ap.add_argument("--pool", type=int, default=300, help="other weeks' papers teach may ask about")
-    ap.add_argument("--background", type=int, default=300, help="further ordinary papers in the database")
-    ap.add_argument("--week-others", type=int, default=400, help="the week's unlabelled papers kept (0: all)")
+    ap.add_argument("--pool", type=int, default=250, help="other weeks' papers teach may ask about")
+    ap.add_argument("--background", type=int, default=250, help="further ordinary papers in the database")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--precision", default="fp32", help="embedding precision (bf16 ran ~6x slower on the busy box)")
+    ap.add_argument("--week-others", type=int, default=350, help="the week's unlabelled papers kept (0: all)")
     args = ap.parse_args()
     t0 = time.time()
     labels = [json.loads(x) for x in (SHARED / "labels" / "efficiency_labels_dev.jsonl").open()]
@@ -90,7 +92,13 @@ def main() -> None:
     builtin_seed_file = Path("src/paperradar/relevance/profiles/efficiency_seed_ids.txt")
     builtin_seeds = set(builtin_seed_file.read_text().split()) if builtin_seed_file.exists() else set()
 
+    import torch
+
+    # one intra-op thread: on a shared 2-core machine a second thread waiting for a core slows torch many-fold
+    torch.set_num_threads(args.threads)
     embedder = default_embedder()
+    if args.precision and hasattr(embedder, "precision"):
+        embedder.precision = args.precision
     out: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.db")
