@@ -156,9 +156,11 @@ def main() -> None:
     total = time.time() - t0
     out.append(
         f"Sub-area `{args.topic}`; held-out week {args.week}: {len(week_all)} papers, {len(positives)} labelled in "
-        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} others. Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
+        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} others. "
+        f"Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
         f"{len(set(seeds) & builtin_seeds)} of them and {len(positives & builtin_seeds)} of the week's positives are "
-        f"also seeds of the built-in profile. Database: the week + a teach pool of {len(pool)} ({len(pool_topic)} of them in the sub-area, from "
+        f"also seeds of the built-in profile. Database: the week + a teach pool of {len(pool)} "
+        f"({len(pool_topic)} of them in the sub-area, from "
         f"{args.pool_weeks}) + {len(background)} other papers. Simulated answers: like when the paper is labelled in "
         f"the sub-area, else dislike. "
         f"Library profile threshold {profile.threshold:.3f} (calibrated on {made.days} days); sub-areas: "
