@@ -60,9 +60,12 @@ def main() -> None:
     ap.add_argument("--topic", default="efficient_reasoning")
     ap.add_argument("--week", default="2025-W21")
     ap.add_argument("--seeds", type=int, default=30)
-    ap.add_argument("--pool", type=int, default=300, help="other weeks' papers teach may ask about")
-    ap.add_argument("--background", type=int, default=300, help="further ordinary papers in the database")
-    ap.add_argument("--week-others", type=int, default=400, help="the week's unlabelled papers kept (0: all)")
+    ap.add_argument("--pool", type=int, default=250, help="other weeks' papers teach may ask about")
+    ap.add_argument("--background", type=int, default=150, help="further ordinary papers in the database")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--pool-weeks", default="2025-W22,2025-W23", help="weeks whose sub-area papers join the pool")
+    ap.add_argument("--precision", default="fp32", help="embedding precision (bf16 ran ~6x slower on the busy box)")
+    ap.add_argument("--week-others", type=int, default=0, help="the week's unlabelled papers kept (0: all)")
     args = ap.parse_args()
     t0 = time.time()
     labels = [json.loads(x) for x in (SHARED / "labels" / "efficiency_labels_dev.jsonl").open()]
@@ -82,15 +85,26 @@ def main() -> None:
     week_ids = sorted(positives) + week_rest
     others = sorted((i for i in topic_ids if i in rows and week_of(day[i]) != args.week), key=lambda i: day[i])
     rng = random.Random(0)
-    seeds = rng.sample(others, args.seeds)
+    not_pool = [i for i in others if week_of(day[i]) not in set(args.pool_weeks.split(","))]
+    seeds = rng.sample(not_pool, args.seeds)
     rest = [i for i in rows if week_of(day[i]) != args.week and i not in set(seeds)]
     rng.shuffle(rest)
-    pool = rest[: args.pool]
-    background = rest[args.pool : args.pool + args.background]
+    # what teach may ask about: random papers plus the sub-area's papers of two other weeks (a stream where the
+    # reader's interest is a small minority, as in a real listing)
+    pool_weeks = set(args.pool_weeks.split(","))
+    pool_topic = [i for i in others if week_of(day[i]) in pool_weeks and i not in set(seeds)]
+    pool = list(dict.fromkeys([*pool_topic, *rest[: args.pool]]))
+    background = [i for i in rest[args.pool : args.pool + args.background + len(pool_topic)] if i not in pool]
     builtin_seed_file = Path("src/paperradar/relevance/profiles/efficiency_seed_ids.txt")
     builtin_seeds = set(builtin_seed_file.read_text().split()) if builtin_seed_file.exists() else set()
 
+    import torch
+
+    # one intra-op thread: on a shared 2-core machine a second thread waiting for a core slows torch many-fold
+    torch.set_num_threads(args.threads)
     embedder = make_embedder()
+    if args.precision and hasattr(embedder, "precision"):
+        embedder.precision = args.precision
     out: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.db")
@@ -142,10 +156,13 @@ def main() -> None:
     total = time.time() - t0
     out.append(
         f"Sub-area `{args.topic}`; held-out week {args.week}: {len(week_all)} papers, {len(positives)} labelled in "
-        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} of the others drawn at random (seed 1). "
+        f"the sub-area; ranked: those {len(positives)} and {len(week_rest)} others. "
         f"Library: {args.seeds} sub-area papers from other weeks (random, seed 0); "
         f"{len(set(seeds) & builtin_seeds)} of them and {len(positives & builtin_seeds)} of the week's positives are "
-        f"also seeds of the built-in profile. Database: the week + {len(pool)} pool + {len(background)} other papers. "
+        f"also seeds of the built-in profile. Database: the week + a teach pool of {len(pool)} "
+        f"({len(pool_topic)} of them in the sub-area, from "
+        f"{args.pool_weeks}) + {len(background)} other papers. Simulated answers: like when the paper is labelled in "
+        f"the sub-area, else dislike. "
         f"Library profile threshold {profile.threshold:.3f} (calibrated on {made.days} days); sub-areas: "
         + "; ".join(f"{a.name} ({len(a.papers)})" for a in made.areas)
         + "."

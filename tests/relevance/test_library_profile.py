@@ -125,3 +125,14 @@ def test_profiles_new_refuses_unreadable_files(runner, db_path, tmp_path):
     f.write_text("some notes\nnot papers\n")
     r = runner.invoke(app, ["--db", str(db_path), "profiles", "--new", "x", "--from", str(f)])
     assert r.exit_code == 2 and "not a format paperradar can read" in r.output
+
+
+def test_recently_added_items_weigh_double():
+    from paperradar.models import Paper
+    from paperradar.relevance.library import _weighted
+
+    papers = [Paper(title=f"P{i}", extra={"added": f"2024-0{i}-01"}) for i in range(1, 9)]
+    weighted = _weighted(papers)
+    assert len(weighted) == 10 and [p.title for p in weighted[8:]] == ["P8", "P7"]  # the newest quarter again
+    undated = [Paper(title=f"P{i}") for i in range(8)]
+    assert _weighted(undated) == undated

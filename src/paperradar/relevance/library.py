@@ -217,7 +217,7 @@ def build_library_profile(
     """Ingest the library, write ``NAME.toml`` and its seed files into ``folder``, and return the new profile.
 
     Seeds are the library's papers that have a title (an id-only paper needs ``paperradar complete`` first); the
-    threshold is calibrated on the ``calibration_days`` busiest stored days, excluding the library itself.
+    threshold is calibrated on the ``calibration_days`` busiest of the last 400 stored days, library excluded.
     """
     if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,64}", name):
         raise ValueError(f"profile name {name!r}: use 1-64 letters, digits, '-', '_' or '.'")
@@ -266,7 +266,7 @@ def _calibrate(
 ) -> tuple[float, int]:
     from paperradar.relevance import score_papers
 
-    days = [d for d in store.papers.days(limit=60) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d[0] or "")]
+    days = [d for d in store.papers.days(limit=400) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d[0] or "")]
     day_scores = []
     for day, _count in sorted(days, key=lambda d: -d[1])[:n_days]:
         ids = [p.id for p in store.papers.select(date_from=day, date_to=day) if p.id and p.id not in own]
