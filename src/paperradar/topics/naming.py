@@ -17,7 +17,7 @@ from paperradar.topics.labels import GENERIC
 MIN_SHARE = 0.25
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 # endings of words that do not close a noun phrase ("Efficient", "Based", "Achieves")
-_NOT_HEAD = re.compile(r"(?:al|ive|ous|able|ible|ic|ful|less|ed|ly|es)$")
+_NOT_HEAD = re.compile(r"(?:al|ive|ous|able|ible|ic|ful|less|ed|ly|es|ent|ant)$")
 _HEAD_OK = frozenset(
     [
         "models",
