@@ -106,6 +106,12 @@ def is_noun_phrase(phrase: str) -> bool:
     if not words:
         return False
     last = words[-1].lower()
+    if len(words) == 1 and not (
+        last in _HEAD_OK
+        or last.endswith(("tion", "sion", "ment", "ity", "ness", "ism", "ing"))
+        or words[0][1:] != words[0][1:].lower()
+    ):
+        return False  # a lone word names a field only as a noun of the field ("Quantization", "LoRA")
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward"):
         return False
     if last in _HEAD_OK or last.endswith(("tion", "sion", "ment", "ing", "ity", "ness", "ure", "ism", "ics")):
