@@ -112,6 +112,8 @@ def is_noun_phrase(phrase: str) -> bool:
         or words[0][1:] != words[0][1:].lower()
     ):
         return False  # a lone word names a field only as a noun of the field ("Quantization", "LoRA")
+    if " ".join(words[-2:]).lower() in ("large language", "vision language", "language model", "large reasoning"):
+        return False  # "Multimodal large language" is "... large language models" cut short
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward"):
         return False
     if last in _HEAD_OK or last.endswith(("tion", "sion", "ment", "ing", "ity", "ness", "ure", "ism", "ics")):
