@@ -39,7 +39,8 @@ def main() -> None:
     ap.add_argument("--embedder", choices=("default", "hashing"), default="default")
     args = ap.parse_args()
     embedder = HashingEmbedder() if args.embedder == "hashing" else default_embedder()
-    rows = [orjson.loads(line) for line in gzip.open(CORPUS)]
+    with gzip.open(CORPUS) as f:
+        rows = [orjson.loads(line) for line in f]
     rows = sorted((r for r in rows if r.get("listing_date")), key=lambda r: r["listing_date"])[-args.papers :]
     date_from, date_to = rows[0]["listing_date"], rows[-1]["listing_date"]
     CACHE.mkdir(parents=True, exist_ok=True)
