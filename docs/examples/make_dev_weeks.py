@@ -19,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from paperradar.embed import ensure_embeddings, make_embedder
+from paperradar.embed import HashingEmbedder, ensure_embeddings, make_embedder
 from paperradar.relevance import load_profile
 from paperradar.render import render
 from paperradar.reports import build_report
@@ -35,8 +35,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", default="/tmp/paperradar-dev-weeks.db")
     ap.add_argument("--out", default=str(HERE))
+    ap.add_argument("--embedder", choices=("default", "hashing"), default="default")
+    ap.add_argument("--suffix", default="dev", help="file name suffix of the reports")
     args = ap.parse_args()
-    embedder = make_embedder()
+    embedder = HashingEmbedder() if args.embedder == "hashing" else make_embedder()
     with Store(args.db) as store:
         if not store.papers.count():
             with gzip.open(SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz") as f:
@@ -53,7 +55,7 @@ def main() -> None:
             t = time.perf_counter()
             report = build_report(store, a, b, load_profile("efficiency"), period=week, embedder=embedder)
             for fmt, ext in (("markdown", "md"), ("json", "json")):
-                Path(args.out, f"report-efficiency-{week}-dev.{ext}").write_text(render(report, fmt), "utf-8")
+                Path(args.out, f"report-efficiency-{week}-{args.suffix}.{ext}").write_text(render(report, fmt), "utf-8")
             print(
                 f"{week}: {report.relevant_papers} relevant, {len(report.topics)} topics, "
                 f"{time.perf_counter() - t:.1f} s",

@@ -18,6 +18,11 @@ from paperradar.summarize.claims import FUNCTION_WORDS
 
 _SURVEY = re.compile(r"\b(survey|review|overview|taxonomy|systematization|tutorial)\b", re.I)
 MAX_SENTENCE_WORDS = 45
+_PROBLEM_CUE = re.compile(
+    r"\b(?:challeng|bottleneck|costly|expensive|suffer|limit|struggl|remain|lack|difficult|prohibitive|hinder|"
+    r"overhead|slow|inefficien|grow|quadratic|memory|latency)\w*",
+    re.I,
+)
 
 
 @dataclass
@@ -129,12 +134,15 @@ def _lower_first(s: str) -> str:
 
 def _problem_sentence(items: Sequence[Item]) -> tuple[str, Item] | None:
     """The first bullet (the problem) of the most relevant paper whose problem sentence is not too long."""
+    fallback = None
     for it in items:
         if it.summary.bullets:
             s = it.summary.bullets[0].strip()
             if len(s.split()) <= MAX_SENTENCE_WORDS and not re.search(r"https?://", s):
-                return s, it
-    return None
+                if _PROBLEM_CUE.search(s) and not re.match(r"(?:we|our|this paper)\b", s, re.I):
+                    return s, it
+                fallback = fallback or (s, it)
+    return fallback
 
 
 def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], list[CitedClaim]]:

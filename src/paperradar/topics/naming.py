@@ -17,7 +17,7 @@ from paperradar.topics.labels import GENERIC
 MIN_SHARE = 0.25
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 # endings of words that do not close a noun phrase ("Efficient", "Based", "Achieves")
-_NOT_HEAD = re.compile(r"(?:al|ive|ous|able|ible|ic|ful|less|ed|ly|es)$")
+_NOT_HEAD = re.compile(r"(?:al|ive|ous|able|ible|ic|ful|less|ed|ly|es|ent|ant)$")
 _HEAD_OK = frozenset(
     [
         "models",
@@ -106,6 +106,14 @@ def is_noun_phrase(phrase: str) -> bool:
     if not words:
         return False
     last = words[-1].lower()
+    if len(words) == 1 and not (
+        last in _HEAD_OK
+        or last.endswith(("tion", "sion", "ment", "ity", "ness", "ism", "ing"))
+        or words[0][1:] != words[0][1:].lower()
+    ):
+        return False  # a lone word names a field only as a noun of the field ("Quantization", "LoRA")
+    if " ".join(words[-2:]).lower() in ("large language", "vision language", "language model", "large reasoning"):
+        return False  # "Multimodal large language" is "... large language models" cut short
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward"):
         return False
     if last in _HEAD_OK or last.endswith(("tion", "sion", "ment", "ing", "ity", "ness", "ure", "ism", "ics")):
