@@ -61,13 +61,17 @@ class Profile:
     model: ProfileModel | None = None
 
     @property
-    def prototypes(self) -> list[str]:
-        """The texts the profile is embedded from: each sub-topic (or area), else the description."""
+    def sub_areas(self) -> list[str]:
+        """One sentence per sub-area, name first ("quantization: ..."): the ``subtopics`` list, else the
+        ``[[areas]]`` tables. Reports anchor their named topics on them."""
         if self.subtopics:
             return self.subtopics
-        if self.areas:
-            return [f"{a.name}: {a.description}" if a.description else a.name for a in self.areas]
-        return [self.description] if self.description else []
+        return [f"{a.name}: {a.description}" if a.description else a.name for a in self.areas]
+
+    @property
+    def prototypes(self) -> list[str]:
+        """The texts the profile is embedded from: each sub-area, else the description."""
+        return self.sub_areas or ([self.description] if self.description else [])
 
     def keyword_patterns(self, words: list[str]) -> list[tuple[str, re.Pattern[str]]]:
         """Word-boundary, case-insensitive patterns (a trailing * matches any ending)."""

@@ -228,7 +228,7 @@ def _track(store: Store, period: Period, profile: Profile, embedder: Any) -> tup
     ensure_embeddings(store, embedder, ids)
     have, matrix = store.embeddings.matrix(embedder.name, ids)
     papers = {p.id: p for p in store.papers.iter(have)}
-    anchors = anchors_from(profile.subtopics, embedder)
+    anchors = anchors_from(profile.sub_areas, embedder)
     return track_week(
         store, profile.name, period.key, [papers[i] for i in have], matrix, embedder.name, anchors=anchors
     )
@@ -304,7 +304,7 @@ def synthesize(
 ) -> Report:
     """Stage 3: the report's prose and structure from the scored period and its topics."""
     names = {t.id: t.name for t in grouped.topics}
-    anchor_names = {a.key: a.name for a in anchors_from(profile.subtopics)}
+    anchor_names = {a.key: a.name for a in anchors_from(profile.sub_areas)}
     topic_of = {pid: (tid, names.get(tid, "Other")) for pid, tid in grouped.assignment.items()}
     items = make_items(store, period.relevant, topic_of, llm) if period.relevant else []
     by_topic: dict[str, list[Item]] = {}

@@ -41,8 +41,10 @@ def _cap(phrase: str) -> str:
 
 
 def anchor_names(sentence: str) -> list[str]:
-    """Names for a sub-area sentence: its leading phrase, then each side of an 'and' in it."""
-    head = _CUT.split(sentence.strip(), maxsplit=1)[0].strip()
+    """Names for a sub-area sentence: its leading phrase, then each side of an 'and' in it. A sentence that
+    names its area before a colon ("mixture of experts: ...", a profile's ``[[areas]]``) keeps that name whole."""
+    named = sentence.split(":", 1)[0].strip() if ":" in sentence else ""
+    head = named if named and len(named.split()) <= 6 else _CUT.split(sentence.strip(), maxsplit=1)[0].strip()
     names = [_cap(head)]
     parts = [p.strip() for p in re.split(r"\s+and\s+", head) if p.strip()]
     if len(parts) > 1:

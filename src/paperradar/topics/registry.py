@@ -141,6 +141,8 @@ def group_week(
             if score >= best:
                 best, match = score, k
         cluster_phrases = phrases.get(lab, [])
+        if match is not None and not coherent(match["name"], cluster_texts):
+            match = None  # the papers drifted from the earlier topic's name: this week they form a topic of their own
         if match is not None:
             topic = WeekTopic(match["id"], match["name"], match["description"], match.get("anchor"), ids, centroid)
             topic.continued = True
@@ -156,8 +158,9 @@ def group_week(
                     None,
                 )
             name = name or choose_name(cluster_phrases, cluster_texts, taken=used_names)
-            if name is None:  # no phrase is shared by a quarter of the papers: the best one, said as such
-                name = sentence_case(cluster_phrases[0]) if cluster_phrases else f"Topic {len(out) + 1}"
+            if name is None:  # no phrase is shared by a quarter of its papers: not a topic a reader could name
+                assignment.update({pid: OTHER for pid in ids})
+                continue
             topic = WeekTopic(
                 make_id(),
                 name,
