@@ -133,4 +133,4 @@ def test_front_page_digest_and_no_javascript_needed(server, page):
         page.screenshot(path=str(_shots() / "digest.png"), full_page=True)
     page.goto(f"{server}/reports")
     page.goto(f"{server}/profiles/efficiency")
-    assert "subtopics" in page.locator("textarea").input_value()
+    assert "[[areas]]" in page.locator("textarea").input_value()

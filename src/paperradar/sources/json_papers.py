@@ -66,7 +66,7 @@ def _records(data: bytes, origin: str) -> Iterator[Item]:
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as e:
-            rejected.append(Rejected(f"line {n}", f"not JSON ({str(e).splitlines()[0][:120]})", line.decode()[:10000]))
+            rejected.append(Rejected(f"line {n}", f"not JSON ({str(e).splitlines()[0][:120]})", line.decode("utf-8", "replace")[:10000]))
             continue
         for item in _items(unwrap(obj) if isinstance(obj, dict | list) else [obj], origin, f"line {n} record"):
             good += isinstance(item, Paper)
@@ -131,4 +131,5 @@ class PaperJson(Source):
         return "title" not in first and "submitter" not in first
 
     def records(self) -> Iterator[Item]:
-        yield from _records(self.data, self.origin)
+        # bytes that are not UTF-8 become U+FFFD, as in every other text format, rather than failing the file
+        yield from _records(self.data.decode("utf-8", "replace").encode(), self.origin)
