@@ -145,8 +145,12 @@ def choose_name(
     taken: Set[str] = frozenset(),
     min_share: float = MIN_SHARE,
 ) -> str | None:
-    """The first of ``phrases`` (best first) that is a coherent noun phrase of ``texts`` and not ``taken``."""
-    for ph in phrases:
+    """The first of ``phrases`` (best first) that is a coherent noun phrase of ``texts`` and not ``taken``; among
+    the leading candidates a phrase of two or more words goes before a single word, as the field names its
+    sub-fields ("speculative decoding" rather than "drafting", "KV cache compression" rather than "cache")."""
+    lead = list(phrases[:8])
+    ordered = [p for p in lead if len(p.split()) > 1] + [p for p in lead if len(p.split()) == 1] + list(phrases[8:])
+    for ph in ordered:
         name = sentence_case(ph)
         if name.lower() in taken or name.lower() in _WEAK_NAMES:
             continue
