@@ -66,7 +66,8 @@ def _records(data: bytes, origin: str) -> Iterator[Item]:
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as e:
-            rejected.append(Rejected(f"line {n}", f"not JSON ({str(e).splitlines()[0][:120]})", line.decode("utf-8", "replace")[:10000]))
+            reason = f"not JSON ({str(e).splitlines()[0][:120]})"
+            rejected.append(Rejected(f"line {n}", reason, line.decode("utf-8", "replace")[:10000]))
             continue
         for item in _items(unwrap(obj) if isinstance(obj, dict | list) else [obj], origin, f"line {n} record"):
             good += isinstance(item, Paper)
