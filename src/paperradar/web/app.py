@@ -51,7 +51,10 @@ class AuthMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         app_state = request.app.state
         options = app_state.options
-        auth, new_session = resolve(request, app_state.radar.store, options.multi_user, app_state.csrf_secret)
+        try:
+            auth, new_session = resolve(request, app_state.radar.store, options.multi_user, app_state.csrf_secret)
+        except StoreError as e:  # e.g. a damaged database: the message says how to restore (no caller known yet)
+            return JSONResponse({"detail": str(e)}, status_code=503)
         request.state.auth = auth
         if options.multi_user and auth.user is None and not public_without_login(request.method, request.url.path):
             return _error(request, 401, "log in first (or send an API token)")
