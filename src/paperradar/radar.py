@@ -204,7 +204,7 @@ class Radar:
     ) -> FetchReport:
         """Fetch new papers from a live source (``oai``, ``api``, ``rss``, ``hf``; see fetch.SOURCES) with the
         ``fetch.*`` settings: categories, OAI set, contact address, request interval."""
-        from paperradar.fetch import SOURCES, FetchOptions, make_client
+        from paperradar.fetch import SOURCES, FetchOptions
 
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
@@ -215,7 +215,7 @@ class Radar:
             base_url=base_url,
             extra=options,
         )
-        with make_client(float(self.settings["fetch.arxiv_interval"]), str(self.settings["fetch.contact"])) as client:
+        with self.client() as client:
             return SOURCES[source](self.store, client, opts)
 
     def sync_index(self, progress: Callable[[int, int], None] | None = None) -> int:
@@ -489,11 +489,10 @@ class Radar:
     ) -> CompletionReport:
         """Fill in papers known only by id (title, abstract, authors, dates) from the arXiv API, resumably."""
         from paperradar.complete import complete_metadata
+        from paperradar.fetch import API_URL
 
         with self.client() as client:
-            if base_url:
-                return complete_metadata(self.store, client, ids=ids, progress=progress, base_url=base_url)
-            return complete_metadata(self.store, client, ids=ids, progress=progress)
+            return complete_metadata(self.store, client, ids=ids, progress=progress, base_url=base_url or API_URL)
 
     def fetch_zotero(
         self,
