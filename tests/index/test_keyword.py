@@ -10,6 +10,7 @@ import pytest
 from paperradar.cli import app
 from paperradar.embed import HashingEmbedder, ensure_embeddings
 from paperradar.index import (
+    ExactIndex,
     Fts5Index,
     HnswIndex,
     QueryError,
@@ -304,21 +305,30 @@ def test_tantivy_index_is_rebuilt_when_missing_or_damaged(filled, damage):
     assert engine.search(parse("mamba OR pruning heads"), 3)[0][0] == "2501.00008"
 
 
-def test_hnsw_is_extended_with_new_vectors_instead_of_rebuilt(filled, monkeypatch):
+@pytest.mark.parametrize("kind", [HnswIndex, ExactIndex])
+def test_saved_vector_index_is_extended_with_new_vectors_instead_of_rebuilt(filled, monkeypatch, kind):
+    """Both kinds are saved beside the database, reopened by the next process and grown by appending."""
     import paperradar.index as index_mod
 
-    monkeypatch.setattr(index_mod, "HNSW_THRESHOLD", 5)
+    if kind is HnswIndex:
+        monkeypatch.setattr(index_mod, "HNSW_THRESHOLD", 5)
     emb = HashingEmbedder()
     ensure_embeddings(filled, emb)
     first = vector_index(filled, emb.name)
-    assert isinstance(first, HnswIndex) and len(first) == len(PAPERS)
+    assert isinstance(first, kind) and len(first) == len(PAPERS)
+    reads = []
+    real_matrix = filled.embeddings.matrix
+    monkeypatch.setattr(filled.embeddings, "matrix", lambda *a, **k: reads.append(a) or real_matrix(*a, **k))
+    assert vector_index(filled, emb.name).ids == first.ids and reads == []  # reopened without reading SQLite
     more = [paper("2502.00001", "Mamba State Spaces", "Selective state space models.", "Al Gu", "cs.LG", "2025-04-01")]
     filled.papers.write_batch(more, source="t", now=NOW)
     v2 = Paper(id="2501.00008", version=2, title="Pruning MLP Neurons", abstract="Neurons, not heads.", authors=["F"])
     filled.papers.write_batch([v2], source="t", now=NOW)
     ensure_embeddings(filled, emb)
     grown = vector_index(filled, emb.name)  # no caches: opened from what was saved
-    assert isinstance(grown, HnswIndex)
+    assert isinstance(grown, kind)
+    # one read of just the vectors written since the save (same second here: all), never the whole-table read
+    assert len(reads) == 1 and reads[0][1] is not None and {"2501.00008", "2502.00001"} <= set(reads[0][1])
     # keys are appended: the replaced paper's old key is dropped, no key renumbered (no rebuild)
     assert grown.ids[: len(PAPERS)] == [p.id if p.id != "2501.00008" else "" for p in PAPERS]
     assert sorted(grown.ids[len(PAPERS) :]) == ["2501.00008", "2502.00001"]

@@ -6,17 +6,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from paperradar.config import ConfigError, Settings
 from paperradar.radar import Radar
 from paperradar.store import StoreError
 from paperradar.store.db import restore_hint
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.table import Table
 
 app = typer.Typer(
     name="paperradar",
@@ -102,8 +105,17 @@ def open_radar(ctx: typer.Context) -> Iterator[Radar]:
         radar.close()
 
 
+def new_table(*columns: str, **options: Any) -> Table:
+    """A rich table (rich.table loads on first use: `search --jsonl` and the like never pay for it)."""
+    from rich.table import Table
+
+    return Table(*columns, **options)
+
+
 def progress(transient: bool = True) -> Progress:
     """A rich progress bar on stderr (quiet when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

@@ -6,10 +6,9 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.table import Table
 
 from paperradar import config as settings
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, new_table
 from paperradar.store import data_dir, default_db_path
 
 
@@ -29,7 +28,7 @@ def show_config(
         f"data directory: {data_dir()}\ndatabase: {default_db_path()}\nconfig file: {settings.config_path()}",
         highlight=False,
     )
-    table = Table("setting", "value", "env var", "meaning")
+    table = new_table("setting", "value", "env var", "meaning")
     for name, s in settings.SETTINGS.items():
         shown = "****" if name.endswith(("key", "password")) and values[name] else str(values[name])
         table.add_row(name, shown, s.env, s.help)

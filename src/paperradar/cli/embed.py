@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from paperradar.cli.app import EXIT_FAILURE, app, console, err, fail, open_radar
 
@@ -17,6 +16,15 @@ def embed_cmd(
 ) -> None:
     """Embed the papers search by meaning does not cover yet. Each batch is saved as it is done, so after
     Ctrl-C or a kill the next run goes on where this one stopped."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from paperradar.embed import EmbedderError
 
     with open_radar(ctx) as radar:

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, new_table, open_radar
 from paperradar.radar import Radar, RadarError
 from paperradar.store import now_iso
 
@@ -141,7 +140,7 @@ def profiles(
     except (ProfileError, OSError) as e:
         fail(str(e), EXIT_BAD_INPUT)
     with open_radar(ctx) as radar:
-        table = Table("profile", "description", "likes", "dislikes", "threshold")
+        table = new_table("profile", "description", "likes", "dislikes", "threshold")
         for name in radar.profiles():
             p = radar.profile(name)
             fb = radar.feedback_of(name)

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain, progress
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, new_table, open_radar, plain, progress
 
 
 @app.command()
@@ -42,7 +41,7 @@ def score(
             print(orjson.dumps(s.as_dict()).decode())
         return
     n_rel = sum(s.relevant for s in scored)
-    table = Table(
+    table = new_table(
         "#",
         "score",
         "id",

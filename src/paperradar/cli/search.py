@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, open_radar, plain, progress
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, err, fail, new_table, open_radar, plain, progress
 from paperradar.radar import RadarError
 from paperradar.store import SearchFilters
 
@@ -66,8 +65,6 @@ def search_cmd(
         except EmbedderError as e:
             fail(str(e))
     if note:
-        err.print(note, style="yellow", highlight=False)
-    if note:
         err.print(note, style="yellow", highlight=False, markup=False)
     if jsonl:
         for h in hits:
@@ -76,7 +73,7 @@ def search_cmd(
     if not hits:
         console.print("no results", style="dim")
         return
-    table = Table("#", "paper", "relevance", "why", title=plain(f"search: {query or 'like ' + str(like)}"))
+    table = new_table("#", "paper", "relevance", "why", title=plain(f"search: {query or 'like ' + str(like)}"))
     for n, h in enumerate(hits, 1):
         relevance = f"{h.relevance:.2f}" if h.relevance is not None else ""
         table.add_row(str(n), _paper_cell(h), relevance, plain(h.why))

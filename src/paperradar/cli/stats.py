@@ -6,9 +6,8 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.table import Table
 
-from paperradar.cli.app import app, console, open_radar, plain
+from paperradar.cli.app import app, console, new_table, open_radar, plain
 
 
 @app.command()
@@ -25,7 +24,7 @@ def stats(
         if json_out:
             print(orjson.dumps(s).decode())
             return
-        table = Table(title=plain(f"paperradar — {store.path}"), show_header=False)
+        table = new_table(title=plain(f"paperradar — {store.path}"), show_header=False)
         for k in ("papers", "new", "updated", "withdrawn", "versions", "quarantined", "schema_version"):
             table.add_row(k, str(s[k]))
         table.add_row("published", " .. ".join(str(x) for x in s["published_range"]))
@@ -33,7 +32,7 @@ def stats(
         table.add_row("top categories", plain(", ".join(f"{c} ({n})" for c, n in s["top_categories"])))
         console.print(table)
         if quarantine:
-            q = Table("source", "where", "reason", title="quarantine (latest first)")
+            q = new_table("source", "where", "reason", title="quarantine (latest first)")
             for row in store.papers.quarantined():
                 q.add_row(plain(row["source"]), plain(row["locator"]), plain(row["reason"]))
             console.print(q)

@@ -6,9 +6,8 @@ import re
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, plain
+from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, new_table, open_radar, plain
 from paperradar.store import now_iso
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -61,7 +60,7 @@ def unsubscribe(
 def subscriptions(ctx: typer.Context) -> None:
     """List active e-mail subscriptions."""
     with open_radar(ctx) as radar:
-        table = Table("email", "interest", "frequency", "reader")
+        table = new_table("email", "interest", "frequency", "reader")
         for s in radar.store.delivery.all():
             table.add_row(plain(s.email), plain(s.interest), s.frequency, plain(s.reader))
         console.print(table)

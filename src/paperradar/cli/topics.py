@@ -6,9 +6,8 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.table import Table
 
-from paperradar.cli.app import app, console, open_radar, plain, progress
+from paperradar.cli.app import app, console, new_table, open_radar, plain, progress
 
 
 @app.command()
@@ -28,7 +27,7 @@ def topics(
         for pid, tid in model.assignment.items():
             print(orjson.dumps({"id": pid, "topic": tid, "label": model.label_of(tid)}).decode())
         return
-    table = Table("topic", "papers", "label", "keyphrases", title=f"{len(model.topics)} topics")
+    table = new_table("topic", "papers", "label", "keyphrases", title=f"{len(model.topics)} topics")
     for t in model.topics:
         table.add_row(t.id, str(len(t.paper_ids)), plain(t.label), plain(", ".join(t.keyphrases)))
     other = sum(1 for v in model.assignment.values() if v == "other")

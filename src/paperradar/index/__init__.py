@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 
@@ -111,33 +112,47 @@ def vector_index(store: Store, model: str, caches: Caches | None = None) -> Vect
 
 
 def _open_vector_index(store: Store, model: str, sig: str) -> VectorIndex:
+    """The saved index when the stored vectors are unchanged, the saved one extended with the vectors written
+    since when the counts add up, else one built from every stored vector (and saved for the next process)."""
     stem = store.files_dir("index") / model.replace("/", "_")
-    meta_path, ids_path, hnsw_path = stem.with_suffix(".meta"), stem.with_suffix(".ids"), stem.with_suffix(".usearch")
+    meta_path, ids_path = stem.with_suffix(".meta"), stem.with_suffix(".ids")
+    paths: dict[str, Path] = {"hnsw": stem.with_suffix(".usearch"), "exact": stem.with_suffix(".f32")}
     index: VectorIndex | None = None
     try:
         meta = orjson.loads(meta_path.read_bytes())
-        saved_ids = orjson.loads(ids_path.read_bytes()) if hnsw_path.exists() else None
-    except (OSError, orjson.JSONDecodeError):
-        meta, saved_ids = {}, None
-    if saved_ids is not None and meta.get("format") == 2:
+        kind = meta.get("kind", "hnsw") if meta.get("format") in (2, 3) else ""
+        saved_ids = orjson.loads(ids_path.read_bytes()) if kind in paths and paths[kind].exists() else None
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        meta, kind, saved_ids = {}, "", None
+    if saved_ids is not None:
+        path, dim = paths[kind], int(meta.get("dim", 0))
         if meta["sig"] == sig:
-            index = HnswIndex.open(saved_ids, hnsw_path)
+            try:
+                index = HnswIndex.open(saved_ids, path) if kind == "hnsw" else ExactIndex.open(saved_ids, path, dim)
+            except (OSError, ValueError, RuntimeError):
+                index = None  # damaged or cut short: rebuilt below
         else:
             new_ids = store.embeddings.written_since(model, meta["newest"])
             live = {i for i in saved_ids if i}
-            if len(live) + sum(1 for i in new_ids if i not in live) == store.embeddings.count_live(model):
+            total = store.embeddings.count_live(model)
+            grown_out = kind == "exact" and total >= HNSW_THRESHOLD  # time for a graph
+            if not grown_out and len(live) + sum(1 for i in new_ids if i not in live) == total:
                 _ids, matrix = store.embeddings.matrix(model, new_ids)
-                index = HnswIndex.extend(saved_ids, hnsw_path, new_ids, matrix)
+                if kind == "hnsw":
+                    index = HnswIndex.extend(saved_ids, path, new_ids, matrix)
+                else:
+                    index = ExactIndex.extend(saved_ids, path, new_ids, matrix, dim or matrix.shape[1])
                 ids_path.write_bytes(orjson.dumps(index.ids))
     if index is None:
         ids, matrix = store.embeddings.matrix(model)
-        if len(ids) >= HNSW_THRESHOLD:
-            index = HnswIndex.build(ids, matrix, hnsw_path)
-            ids_path.write_bytes(orjson.dumps(ids))
-        else:
-            index = ExactIndex(ids, matrix)
-    if isinstance(index, HnswIndex):
-        meta_path.write_bytes(orjson.dumps({"format": 2, "sig": sig, "newest": store.embeddings.newest(model)}))
+        kind = "hnsw" if len(ids) >= HNSW_THRESHOLD else "exact"
+        index = (
+            HnswIndex.build(ids, matrix, paths[kind]) if kind == "hnsw" else ExactIndex.build(ids, matrix, paths[kind])
+        )
+        ids_path.write_bytes(orjson.dumps(ids))
+    dim = index.matrix.shape[1] if isinstance(index, ExactIndex) and index.matrix.ndim == 2 else 0
+    meta = {"format": 3, "kind": kind, "dim": dim, "sig": sig, "newest": store.embeddings.newest(model)}
+    meta_path.write_bytes(orjson.dumps(meta))
     return index
 
 

@@ -30,24 +30,71 @@ class VectorIndex(abc.ABC):
 
 
 class ExactIndex(VectorIndex):
-    """Brute-force cosine: one matrix-vector product."""
+    """Brute-force cosine: one matrix-vector product. Saved beside the database as raw float32 rows and
+    memory-mapped on reopen, so a new process (a CLI search) does not read every vector out of SQLite;
+    ``ids[row]`` is the paper of a row, "" for a row whose vector was replaced (rows are only appended)."""
 
     def __init__(self, ids: list[str], matrix: np.ndarray) -> None:
         self.ids = ids
-        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        self.matrix = matrix if matrix.dtype == np.float32 else matrix.astype(np.float32)
+        self.live = sum(1 for i in ids if i)
+
+    def __len__(self) -> int:
+        return self.live
+
+    @classmethod
+    def build(cls, ids: list[str], matrix: np.ndarray, path: Path | None = None) -> ExactIndex:
+        """From vectors; when ``path`` is given, saved there and returned memory-mapped."""
+        rows = np.ascontiguousarray(matrix, dtype="<f4")
+        if path is None:
+            return cls(list(ids), rows)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(rows.tobytes())
+        tmp.replace(path)
+        return cls.open(list(ids), path, rows.shape[1] if rows.ndim == 2 else 0)
+
+    @classmethod
+    def open(cls, ids: list[str], path: Path, dim: int) -> ExactIndex:
+        """Memory-map saved rows (``dim`` floats each)."""
+        if not ids or not dim:
+            return cls(ids, np.zeros((len(ids), dim), dtype=np.float32))
+        if path.stat().st_size < len(ids) * dim * 4:
+            raise ValueError(f"{path} holds fewer rows than its ids")
+        matrix = np.memmap(path, dtype="<f4", mode="r", shape=(len(ids), dim))
+        return cls(ids, np.asarray(matrix))
+
+    @classmethod
+    def extend(cls, ids: list[str], path: Path, new_ids: list[str], matrix: np.ndarray, dim: int) -> ExactIndex:
+        """Append the vectors of ``new_ids`` (a replaced paper's old row is dropped from ``ids``), save, reopen."""
+        saved = cls.open(list(ids), path, dim)
+        rows = {pid: r for r, pid in enumerate(ids) if pid}
+        fresh = []
+        for row, pid in enumerate(new_ids):
+            old = rows.get(pid)
+            if old is not None:
+                # written in the second the index was saved, maybe already in it: keep it when unchanged
+                if np.allclose(saved.matrix[old], matrix[row], atol=1e-6):
+                    continue
+                ids[old] = ""
+            fresh.append(row)
+        del saved
+        ids.extend(new_ids[r] for r in fresh)
+        if fresh:
+            with path.open("r+b") as f:
+                f.truncate((len(ids) - len(fresh)) * dim * 4)  # rows past the saved ids (a concurrent writer's)
+                f.seek(0, 2)
+                f.write(np.ascontiguousarray(matrix[fresh], dtype="<f4").tobytes())
+        return cls.open(ids, path, dim)
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        if not self.ids:
+        if not self.live:
             return []
         sims = self.matrix @ query.astype(np.float32)
-        k = min(k, len(self.ids))
+        dropped = len(self.ids) - self.live
+        k = min(k + dropped, len(self.ids))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
-        return [(self.ids[i], float(sims[i])) for i in top]
-
-    def similarities(self, query: np.ndarray) -> np.ndarray:
-        """Cosine of ``query`` to every vector (in ``ids`` order)."""
-        return self.matrix @ query.astype(np.float32)
+        return [(self.ids[i], float(sims[i])) for i in top if self.ids[i]][: k - dropped]
 
 
 class HnswIndex(VectorIndex):
