@@ -70,17 +70,24 @@ def in_process(db: Path, runs: int) -> dict[str, tuple[float, float]]:
     return out
 
 
-def cli(db: Path, runs: int) -> dict[str, tuple[float, float, float]]:
+def cli(db: Path, runs: int) -> dict[str, tuple[float, float, float, float]]:
+    """Per mode: median, min and max wall seconds of a whole process, and its median CPU seconds (user + sys of
+    the child: on a shared machine wall time mostly measures the neighbours, CPU time what the command costs)."""
+    import resource
+
     out = {}
     for mode in ("hybrid", "keyword"):
-        times = []
+        times, cpu = [], []
         for i in range(runs):
             q = QUERIES[i % len(QUERIES)]
             argv = [sys.executable, "-m", "paperradar", "--db", str(db), "search", q, "--jsonl", "--mode", mode]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run(argv, check=True, capture_output=True, env=os.environ)
             times.append(time.perf_counter() - t)
-        out[mode] = (statistics.median(times), min(times), max(times))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        out[mode] = (statistics.median(times), min(times), max(times), statistics.median(cpu))
     return out
 
 
@@ -96,15 +103,15 @@ def main() -> None:
         sys.exit(f"{a.db} is missing: run benchmarks/search_quality.py first (it builds and embeds it)")
     import paperradar
 
-    load = os.getloadavg()[0]
+    load = os.getloadavg()[0]  # a shared machine: say how busy it was
     lines = [f"**{a.label}** (`{Path(paperradar.__file__).parent}`; load average {load:.1f} on 2 cores)", ""]
     for label, (p50, p95) in in_process(a.db, a.runs).items():
         lines.append(f"- in-process {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({a.runs * len(QUERIES)} searches)")
     if a.cli_runs:
-        for mode, (med, lo, hi) in cli(a.db, a.cli_runs).items():
+        for mode, (med, lo, hi, cpu) in cli(a.db, a.cli_runs).items():
             lines.append(
-                f"- whole `paperradar search --mode {mode}` process: median {med:.2f} s "
-                f"(min {lo:.2f}, max {hi:.2f}, {a.cli_runs} runs)"
+                f"- whole `paperradar search --mode {mode}` process: median {med:.2f} s wall "
+                f"(min {lo:.2f}, max {hi:.2f}, {a.cli_runs} runs), median CPU {cpu:.2f} s (user + sys)"
             )
     text = "\n".join(lines) + "\n"
     print(text)
