@@ -45,3 +45,38 @@ def test_quarantine_is_not_duplicated(store):
     assert store.papers.write_batch([bad], source="f.jsonl", now="t").quarantined == 1
     assert store.papers.write_batch([bad], source="f.jsonl", now="t").quarantined == 0
     assert store.papers.stats()["quarantined"] == 1
+
+
+def test_missing_vectors_check_is_skipped_while_no_paper_changed(tmp_path):
+    """A search asks for missing vectors every time; while no paper was added, changed or deleted since the last
+    "nothing missing", the answer comes without scanning the papers, and any change brings the scan back."""
+    from paperradar.embed import HashingEmbedder, ensure_embeddings
+
+    emb = HashingEmbedder()
+    db = tmp_path / "radar.db"
+    with Store(db) as s:
+        s.papers.write_batch([_paper("2501.00001", 1), _paper("2501.00002", 1)], source="t", now="t")
+        ensure_embeddings(s, emb)
+        assert s.embeddings.missing(emb.name) == []  # scanned: nothing missing, remembered
+    with Store(db) as s:  # the next process trusts the stored check
+        statements: list[str] = []
+        s.db.conn.set_trace_callback(statements.append)
+        assert s.embeddings.missing(emb.name) == []
+        assert not any("LEFT JOIN embeddings" in q for q in statements)
+        s.db.conn.set_trace_callback(None)
+        s.papers.write_batch([_paper("2501.00002", 2)], source="t", now="t2")
+        assert [r[0] for r in s.embeddings.missing(emb.name)] == ["2501.00002"]  # a changed text is seen
+        ensure_embeddings(s, emb)
+        assert s.embeddings.missing(emb.name) == []
+        s.papers.write_batch([_paper("2501.00003", 1)], source="t", now="t3")
+        assert [r[0] for r in s.embeddings.missing(emb.name)] == ["2501.00003"]  # so is a new paper
+
+
+def _paper(pid: str, version: int) -> Paper:
+    return Paper(
+        id=f"{pid}v{version}",
+        title=f"Paper {pid}",
+        abstract=f"Abstract of version {version}.",
+        authors=["Ann Lee"],
+        versions=[Version(version, f"2025-01-0{version}")],
+    )

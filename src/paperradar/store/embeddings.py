@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ class EmbeddingRepo:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._checked: dict[str, tuple[int, int]] = {}
 
     def missing(self, model: str, ids: Sequence[str] | None = None) -> list[tuple[str, str, str, str]]:
         """Papers with no vector for ``model`` or whose text changed since: (id, title, abstract, hash)."""
@@ -30,7 +32,13 @@ class EmbeddingRepo:
             "WHERE (e.paper_id IS NULL OR e.content_hash != p.content_hash)"
         )
         if ids is None:
-            return [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY p.pk", (model,))]
+            state = self._papers_state()  # read before the scan: a paper written during it changes the state
+            if self._checked.get(model) == state or self._stored_check(model) == state:
+                return []
+            rows = [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY p.pk", (model,))]
+            if not rows:
+                self._remember_check(model, state)
+            return rows
         out: list[tuple[str, str, str, str]] = []
         wanted = list(ids)
         for i in range(0, len(wanted), _CHUNK):
@@ -42,6 +50,34 @@ class EmbeddingRepo:
                 )
             )
         return out
+
+    def _papers_state(self) -> tuple[int, int]:
+        """(largest paper pk, last change-log sequence number): both change whenever a paper is added, changed or
+        deleted (the log's numbers are never reused), and both are read in O(1)."""
+        conn = self.db.conn
+        pk = conn.execute("SELECT COALESCE(MAX(pk), 0) FROM papers").fetchone()[0]
+        seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'paper_changes'").fetchone()
+        return int(pk), int(seq[0]) if seq else 0
+
+    def _stored_check(self, model: str) -> tuple[int, int] | None:
+        row = self.db.conn.execute(
+            "SELECT papers_pk, change_seq FROM embedding_checks WHERE model = ?", (model,)
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def _remember_check(self, model: str, state: tuple[int, int]) -> None:
+        """Keep "nothing missing at ``state``" for this process and the next (when the file can be written)."""
+        from paperradar.store.db import StoreError
+
+        self._checked[model] = state
+        try:
+            with self.db.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO embedding_checks (model, papers_pk, change_seq) VALUES (?, ?, ?)",
+                    (model, *state),
+                )
+        except (StoreError, sqlite3.Error):
+            pass  # a read-only or damaged file: the next process scans again, nothing is lost
 
     def save(self, model: str, rows: Sequence[tuple[str, str]], vectors: np.ndarray, now: str) -> None:
         """Store vectors for (paper_id, content_hash) rows in one transaction (replacing older ones)."""
