@@ -23,13 +23,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT  # noqa: E402
-from embed_cache import CachedEmbedder  # noqa: E402
+from common import ROOT
+from embed_cache import CachedEmbedder
 
-from paperradar.embed import ensure_embeddings  # noqa: E402
-from paperradar.sources.jsonl import paper_from_common  # noqa: E402
-from paperradar.store import Store  # noqa: E402
-from paperradar.topics import WardClusterer, build  # noqa: E402
+from paperradar.embed import ensure_embeddings
+from paperradar.sources.jsonl import paper_from_common
+from paperradar.store import Store
+from paperradar.topics import WardClusterer, build
 
 
 def _evaluate_module():

@@ -37,8 +37,8 @@ SUMMARY_JSON_SCHEMA = {
 PROSE_JSON_SCHEMA = {
     "type": "object",
     "properties": {
-        "text": {"type": "string", "maxLength": 600},
-        "cited": {"type": "array", "items": {"type": "string", "maxLength": 20}, "maxItems": 8},
+        "text": {"type": "string", "maxLength": 400},
+        "cited": {"type": "array", "items": {"type": "string", "maxLength": 20}, "maxItems": 6},
     },
     "required": ["text", "cited"],
 }
