@@ -167,3 +167,11 @@ def test_a_week_continues_the_closest_earlier_topic_whose_name_still_fits():
     assert "k1" not in by_id and "k2" in by_id
     assert by_id["k2"].name == "Speculative decoding" and by_id["k2"].continued
     assert set(assignment.values()) <= {t.id for t in topics} | {OTHER}
+
+
+def test_a_clause_is_not_a_topic_name():
+    from paperradar.topics.naming import is_noun_phrase
+
+    assert not is_noun_phrase("Quantization reduces model")  # a 2025-W23 dev topic was named so
+    assert not is_noun_phrase("Pruning improves efficiency")
+    assert is_noun_phrase("Benchmarks of efficiency") and is_noun_phrase("KV cache compression")
