@@ -4,8 +4,9 @@
 
 Ingests the listings of 2025-06-02..15 from ../shared/data/corpora/cs_ai_2025-05_2026-05.jsonl.gz (never
 committed), embeds them with the default model (cached in the database: a second run only rebuilds the reports),
-then builds the report of the first week and of the second, which sees the first as its history. The topic
-registry is cleared first, so the reports are what a fresh database gives.
+then builds the report of the first week and of the second, which sees the first as its history, and the digest
+of one real day of the second week (2025-06-10), headed by the registry's topics. The topic registry is cleared
+first, so the reports are what a fresh database gives.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import orjson
 from paperradar.embed import HashingEmbedder, ensure_embeddings, make_embedder
 from paperradar.relevance import load_profile
 from paperradar.render import render
-from paperradar.reports import build_report
+from paperradar.reports import build_digest, build_report
 from paperradar.sources.jsonl import paper_from_common
 from paperradar.store import Store
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("PAPERRADAR_SHARED_DATA", HERE.parent.parent.parent / "shared" / "data"))
 WEEKS = (("2025-06-02", "2025-06-08", "2025-W23"), ("2025-06-09", "2025-06-15", "2025-W24"))
+DAY = "2025-06-10"
 
 
 def main() -> None:
@@ -61,6 +63,11 @@ def main() -> None:
                 f"{time.perf_counter() - t:.1f} s",
                 file=sys.stderr,
             )
+        digest = build_digest(store, DAY, load_profile("efficiency"), embedder=embedder)
+        Path(args.out, f"digest-efficiency-{DAY}-{args.suffix}.md").write_text(render(digest, "markdown"), "utf-8")
+        print(
+            f"{DAY}: {len(digest.items)} of {digest.considered} papers in {len(digest.groups)} groups", file=sys.stderr
+        )
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "llm.max_tokens_per_run", 200000, "Token budget per run; past it paperradar falls back to offline text."
         ),
+        Setting("llm.timeout", 60.0, "Seconds to wait for one LLM answer; past it that text stays offline."),
         Setting("smtp.host", "localhost", "SMTP server for e-mail digests."),
         Setting("smtp.port", 25, "SMTP port."),
         Setting("smtp.security", "plain", "plain, starttls or ssl."),

@@ -133,6 +133,7 @@ class Radar:
                 self.settings["llm.model"],
                 self.settings["llm.key"],
                 int(self.settings["llm.max_tokens_per_run"]),
+                float(self.settings["llm.timeout"]),
             )
             llm = self._local.llm = LLM(cfg, self.store)
         return llm

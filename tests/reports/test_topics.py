@@ -135,3 +135,43 @@ def test_cli_topics_jsonl_contract(runner, db_path, dev_rows, tmp_path, monkeypa
     assert len({r["topic"] for r in rows}) >= 2
     table = runner.invoke(app, ["--db", str(db_path), "topics"])
     assert table.exit_code == 0 and "topics" in table.stdout
+
+
+def test_a_week_continues_the_closest_earlier_topic_whose_name_still_fits():
+    from paperradar.topics.registry import group_week
+
+    x, _ = blobs([12], seed=3)
+    papers = [
+        Paper(
+            id=f"2506.{i:05d}",
+            title=f"Speculative decoding with a draft model, variant {i}",
+            abstract="We accelerate speculative decoding: a small draft model proposes tokens the target verifies.",
+        )
+        for i in range(12)
+    ]
+    centre = x.mean(axis=0) / np.linalg.norm(x.mean(axis=0))
+    noise = np.random.default_rng(1).normal(size=centre.shape)
+    near = centre + 0.3 * noise / np.linalg.norm(noise)
+    known = [  # the closest earlier topic's name fits none of these papers; the next one's does
+        {"id": "k1", "name": "KV cache eviction", "description": "", "anchor": None, "centroid": centre},
+        {
+            "id": "k2",
+            "name": "Speculative decoding",
+            "description": "",
+            "anchor": None,
+            "centroid": near / np.linalg.norm(near),
+        },
+    ]
+    topics, assignment = group_week(papers, x, known=known, new_id=iter(["k3", "k4", "k5"]).__next__)
+    by_id = {t.id: t for t in topics}
+    assert "k1" not in by_id and "k2" in by_id
+    assert by_id["k2"].name == "Speculative decoding" and by_id["k2"].continued
+    assert set(assignment.values()) <= {t.id for t in topics} | {OTHER}
+
+
+def test_a_clause_is_not_a_topic_name():
+    from paperradar.topics.naming import is_noun_phrase
+
+    assert not is_noun_phrase("Quantization reduces model")  # a 2025-W23 dev topic was named so
+    assert not is_noun_phrase("Pruning improves efficiency")
+    assert is_noun_phrase("Benchmarks of efficiency") and is_noun_phrase("KV cache compression")

@@ -100,6 +100,13 @@ def coherent(name: str, texts: Sequence[str], min_share: float = MIN_SHARE) -> b
     return bool(shares) and min(shares.values()) >= min_share
 
 
+# a lower-case verb in the third person that cuts a phrase into subject and object ("reduces", "achieves")
+_VERB_3RD = re.compile(
+    r"(?:reduc|improv|achiev|enabl|outperform|accelerat|boost|enhanc|lower|speed|cut|yield|show|requir|leverag|"
+    r"maintain|preserv|surpass|remov|increas|decreas|exploit|allow|provid|offer|compress|prun)e?s"
+)
+
+
 def is_noun_phrase(phrase: str) -> bool:
     """A cheap test that a phrase closes on a noun: not on a function word, adjective ending or verb form."""
     words = phrase.split()
@@ -116,6 +123,8 @@ def is_noun_phrase(phrase: str) -> bool:
         return False  # "Multimodal large language" is "... large language models" cut short
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward"):
         return False
+    if any(_VERB_3RD.fullmatch(w) for w in words[1:-1]):
+        return False  # a clause, not a name: "Quantization reduces model", "Pruning improves efficiency"
     if last in _HEAD_OK or last.endswith(("tion", "sion", "ment", "ing", "ity", "ness", "ure", "ism", "ics")):
         return True
     if words[-1][1:] != words[-1][1:].lower() or words[-1].isupper():  # an acronym or a method name: KV, LoRA

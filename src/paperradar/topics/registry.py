@@ -120,29 +120,38 @@ def group_week(
     used_ids: set[str] = set()
     used_names: set[str] = set()
     out: list[WeekTopic] = []
+    kept = []  # (label, rows, centroid, anchor, texts) of the clusters large enough to be topics
     for lab in clusters:
         rows = np.where(labels == lab)[0]
-        ids = [papers[i].id or "" for i in rows]
         if len(rows) < min_topic_papers:
-            assignment.update({pid: OTHER for pid in ids})
+            assignment.update({papers[i].id or "": OTHER for i in rows})
             continue
         centroid = emb[rows].mean(axis=0)
         centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-        anchor = _anchor_of(rows, emb, anchors)
-        cluster_texts = [texts[i] for i in rows]
-        match = None
-        best = match_threshold
+        kept.append((lab, rows, centroid, _anchor_of(rows, emb, anchors), [texts[i] for i in rows]))
+    # continuing topics: the closest (cluster, earlier topic) pairs first, each side used once; a pair counts only
+    # while the earlier topic's name still fits the cluster's papers (a cluster whose papers drifted from every
+    # earlier name forms a topic of its own)
+    pairs = []
+    for c, (_lab, _rows, centroid, anchor, _texts) in enumerate(kept):
         for k in known:
-            if k["id"] in used_ids or k.get("centroid") is None or len(k["centroid"]) != len(centroid):
+            if k.get("centroid") is None or len(k["centroid"]) != len(centroid):
                 continue
             score = float(np.asarray(k["centroid"]) @ centroid)
             if anchor is not None and k.get("anchor") == anchor.key:
                 score += ANCHOR_BONUS
-            if score >= best:
-                best, match = score, k
+            if score >= match_threshold:
+                pairs.append((score, c, k))
+    matches: dict[int, dict[str, Any]] = {}
+    for _score, c, k in sorted(pairs, key=lambda p: -p[0]):
+        if c not in matches and k["id"] not in used_ids and coherent(k["name"], kept[c][4]):
+            matches[c] = k
+            used_ids.add(k["id"])
+    used_names.update(k["name"].lower() for k in matches.values())
+    for c, (lab, rows, centroid, anchor, cluster_texts) in enumerate(kept):
+        ids = [papers[i].id or "" for i in rows]
         cluster_phrases = phrases.get(lab, [])
-        if match is not None and not coherent(match["name"], cluster_texts):
-            match = None  # the papers drifted from the earlier topic's name: this week they form a topic of their own
+        match = matches.get(c)
         if match is not None:
             topic = WeekTopic(match["id"], match["name"], match["description"], match.get("anchor"), ids, centroid)
             topic.continued = True
