@@ -16,7 +16,7 @@ import numpy as np
 from paperradar.embed import Embedder, paper_text
 from paperradar.models import Paper
 from paperradar.relevance.lexical import LexicalModel, fit_lexical
-from paperradar.relevance.model import ProfileModel
+from paperradar.relevance.model import EVIDENCE, ProfileModel
 from paperradar.relevance.scorer import paper_text as scorer_text
 
 REFERENCE_SHARE = 0.2  # of the background, held out of fitting to measure the lexical margin's center/spread
@@ -78,9 +78,9 @@ W_GRADE1, W_ORDINARY = 1.0, 0.5
 # confusable kind the judged negatives are (the judges read the top of several rankers).
 NATURAL_PRIOR, HARD_SHARE = 0.17, 0.25
 # Share of ordinary papers (outside the judged pool) that are in fact relevant: 11 of 150 drawn at random on dev
-# (../shared/eval/README.md). The stacker's intercept is moved so that this share of the ordinary papers'
-# out-of-fold scores reaches 0.5: its judged examples are the easy, pooled kind, and fitted alone it flagged too
-# few of the partly relevant papers a real day holds.
+# (../shared/eval/README.md). Without judged whole days to calibrate on, the stacker's intercept is moved so that
+# this share of the ordinary papers' out-of-fold scores reaches 0.5. That cut proved too strict on whole days
+# (recall 0.44 of the papers judged 1+): with days, the cut is set on them instead (see day_cut).
 ORDINARY_RELEVANT = 11 / 150
 FOLDS = 4
 
@@ -146,12 +146,23 @@ def out_of_fold_evidence(
     order = np.random.default_rng(random_state).permutation(len(examples))
     fold = np.empty(len(examples), dtype=int)
     fold[order] = np.arange(len(examples)) % folds
-    out = np.zeros((len(examples), 4))
+    out = np.zeros((len(examples), len(EVIDENCE)))
     for k in range(folds):
         train = [examples[n] for n in range(len(examples)) if fold[n] != k]
         test = [n for n in range(len(examples)) if fold[n] == k]
         out[test] = _evidence(_fit_base(train), [examples[n] for n in test], claims)
     return out
+
+
+def day_cut(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The cut on ``logits`` (papers of whole judged days, ``labels`` 1 for judged relevant) that balances
+    precision and recall best (highest F1): halfway between the lowest logit shown and the next one below."""
+    order = np.argsort(-logits)
+    z, y = logits[order], labels[order].astype(bool)
+    tp = np.cumsum(y)
+    f1 = 2 * tp / (np.arange(1, len(z) + 1) + y.sum())
+    k = int(np.argmax(f1))
+    return float(z[k] if k + 1 == len(z) else (z[k] + z[k + 1]) / 2)
 
 
 def fit_profile_model(
@@ -161,21 +172,37 @@ def fit_profile_model(
     *,
     claims: Sequence[str] = (),
     folds: int = FOLDS,
+    days: Sequence[Example] = (),
 ) -> tuple[ProfileModel, np.ndarray]:
     """Fit the model of :mod:`paperradar.relevance.model` on ``examples``; ``seed_area`` gives the area index
     of each positive example, in order; ``claims`` are regular expressions of claims that mark the interest.
-    Returns the model and the out-of-fold evidence (for checking it)."""
+
+    ``days`` are every paper of whole judged days (a natural mix, each with its label): the intercept is set so
+    that 0.5 is their :func:`day_cut`, each scored by a model that did not see it (its out-of-fold evidence when
+    it is also among ``examples``, else the final model's). Without days the ordinary papers set it
+    (ORDINARY_RELEVANT). Returns the model and the out-of-fold evidence (for checking it)."""
     from sklearn.linear_model import LogisticRegression
 
     oof = out_of_fold_evidence(examples, list(claims), folds)
     y = np.array([e.label for e in examples])
     stack = LogisticRegression(C=1.0, max_iter=1000).fit(oof, y, sample_weight=natural_weights(examples))
     stack_b = float(stack.intercept_[0])
+    base = _fit_base(examples)
+    coef, intercept, lexical, seeds, negatives = base
     ordinary = np.array([e.kind == "ordinary" for e in examples])
-    if ordinary.sum() >= 20:
+    if days:
+        row = {e.id: n for n, e in enumerate(examples)}
+        seen = [d for d in days if d.id in row]
+        unseen = [d for d in days if d.id not in row]
+        ev = np.vstack(
+            [oof[[row[d.id] for d in seen]].reshape(-1, oof.shape[1])]
+            + ([_evidence(base, unseen, list(claims))] if unseen else [])
+        )
+        day_y = np.array([d.label for d in [*seen, *unseen]])
+        stack_b -= day_cut(ev @ stack.coef_.ravel() + stack_b, day_y)
+    elif ordinary.sum() >= 20:
         logits = oof[ordinary] @ stack.coef_.ravel() + stack_b
         stack_b -= float(np.quantile(logits, 1 - ORDINARY_RELEVANT))
-    coef, intercept, lexical, seeds, negatives = _fit_base(examples)
     pos_ids = [e.id for e in examples if e.label]
     if len(seed_area) != len(pos_ids):
         raise ValueError("seed_area needs one area per positive example")
