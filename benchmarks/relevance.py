@@ -117,6 +117,7 @@ def main() -> None:
     ap.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from relevance_last.json")
     ap.add_argument("--crossfit", action="store_true", help="only the library cross-fit on the unexcluded sample")
     ap.add_argument("--timing", action="store_true", help="only the time to score 1,000 dev papers (shipped model)")
+    ap.add_argument("--likes", action="store_true", help="only the likes demo (fold-1 profile, held-out papers)")
     a = ap.parse_args()
     if a.crossfit and a.render_only:  # add evaluate.py's baselines to a finished cross-fit
         ev = _evaluate()
@@ -149,6 +150,11 @@ def main() -> None:
             a.skip_days = a.skip_relevance = True
         if a.crossfit:
             results["crossfit"] = crossfit(ev, work, rows, grade, day_of, a.n_other)
+            a.skip_days = a.skip_relevance = True
+        if a.likes:
+            profiles = build(work / "likes", "--fold", "1")
+            held = [paper_from_common(rows[i], "dev") for i in grade if fold_of(i) != 1 and i in rows]
+            results["likes"] = likes_demo(profiles, held, grade)
             a.skip_days = a.skip_relevance = True
         if not a.skip_days:
             results.update(days_protocol(work, rows, grade, day_of))
@@ -391,6 +397,19 @@ def render(r: dict, n_other: int) -> str:
             )
             + ".",
         ]
+    if "crossfit" in r and r["crossfit"].get("cues"):
+        out += [
+            "",
+            "Hard negatives by negative cue (judged 0 in the cross-fit sample, scored by the other fold's profile):",
+            "",
+            "| cue | judged-0 papers with it | selected | clear positives ranked above all of them | median score |",
+            "|---|---|---|---|---|",
+            *[
+                f"| {name} | {v['negatives']} | {v['selected']} | {v['clear_positives_above_all']} of "
+                f"{v['clear_positives']} | {v['median_negative_score']} |"
+                for name, v in r["crossfit"]["cues"].items()
+            ],
+        ]
     if "likes" in r:
         out += ["", "### Likes move the ranking (library, fold-1 profile, held-out judged papers)", ""]
         for area, v in r["likes"].items():
@@ -432,6 +451,7 @@ def crossfit(ev, work: Path, rows: dict, grade: dict[str, int], day_of: dict[str
     judged = {i: v for i, v in ev.load_judged("dev").items() if i in in_sample}
     lab = {i: labels[i] for i in sample if i in labels}
     out = {"judged": ev.judged_metrics(ranked, selected, judged, lab)}
+    out["cues"] = cue_stats(scores, rows, judged, lab)
     base = ev.baselines(papers, sample, lab, judged=judged)  # evaluate.py's own baselines on the same sample
     out["baselines"] = {k: v.get("judged", {}) for k, v in base.items() if isinstance(v, dict)}
     days: dict[str, dict] = {}
@@ -447,6 +467,32 @@ def crossfit(ev, work: Path, rows: dict, grade: dict[str, int], day_of: dict[str
             row["found"] += scores[i][1] and g >= 1
             row["found2"] += scores[i][1] and g >= 2
     out["days"] = days
+    return out
+
+
+def cue_stats(scores: dict, rows: dict, judged: dict[str, int], labelled: dict) -> dict:
+    """Per negative cue of the profile: the judged-0 papers (hard negatives) whose text shows it, how many of
+    them are selected, and how many clear positives (judged 2 or curated) rank below the best-ranked of them."""
+    profile = parse_profile(TOML.read_text(), "bench", TOML.parent)
+    rel = {**{i: v for i, v in judged.items()}, **{i: 2 for i in labelled}}
+    clear = sorted((scores[i][0] for i in rel if rel[i] >= 2 and i in scores), reverse=True)
+    out = {}
+    for cue in profile.negative_cues:
+        neg = [
+            i
+            for i, v in rel.items()
+            if v == 0 and i in scores and cue.pattern.search(f"{rows[i]['title']}\n{rows[i].get('abstract', '')}")
+        ]
+        if not neg:
+            continue
+        top = max(scores[i][0] for i in neg)
+        out[cue.name] = {
+            "negatives": len(neg),
+            "selected": sum(1 for i in neg if scores[i][1]),
+            "clear_positives_above_all": sum(1 for c in clear if c > top),
+            "clear_positives": len(clear),
+            "median_negative_score": round(float(np.median([scores[i][0] for i in neg])), 3),
+        }
     return out
 
 
