@@ -6,8 +6,12 @@ The shipped profile is fitted on every dev label and judgment (tools/build_profi
 test papers it was fitted on. Instead every figure comes from a profile rebuilt without the papers it is scored on,
 installed as the reader's own `efficiency` profile in a temporary PAPERRADAR_HOME:
 
-- `evaluate.py days` (whole judged days; it takes no --exclude): a profile built `--without-days`, i.e. with no
-  paper of any judged day among its positives, hard negatives or ordinary papers;
+- `evaluate.py days` (whole judged days; it takes no --exclude): profiles built `--without-days`, i.e. with no
+  paper of any judged day among their positives, hard negatives or ordinary papers. The cut (score 0.5) is set on
+  complete judged days (tools/build_profile.py), so each complete day is scored by a profile whose cut was set on
+  the other complete days only (leave one day out: one build and one `evaluate.py days` run per day, the held-out
+  day's row kept); the incomplete day by the profile whose cut was set on all complete days. Beside it, the
+  precision/recall of the days across thresholds (library, the same ranking: calibration moves only the cut);
 - `evaluate.py relevance`, once per fold K of the judged papers: a profile built from fold K only (its ordinary
   papers drawn outside the evaluation sample) and `--exclude` of every id it was fitted on. Excluding ids changes
   the sample evaluate.py draws, so fewer judged papers land in it than in the unexcluded sample: the output's
@@ -40,7 +44,7 @@ from common import ROOT, SHARED, write_section
 from embed_cache import cached_embedder
 
 sys.path.insert(0, str(ROOT / "tools"))
-from build_profile import fold_of, judgments
+from build_profile import complete_days, fold_of, judgments
 
 from paperradar.embed import paper_text
 from paperradar.relevance.profiles import parse_profile
@@ -113,6 +117,7 @@ def main() -> None:
     ap.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from relevance_last.json")
     ap.add_argument("--crossfit", action="store_true", help="only the library cross-fit on the unexcluded sample")
     ap.add_argument("--timing", action="store_true", help="only the time to score 1,000 dev papers (shipped model)")
+    ap.add_argument("--likes", action="store_true", help="only the likes demo (fold-1 profile, held-out papers)")
     a = ap.parse_args()
     if a.crossfit and a.render_only:  # add evaluate.py's baselines to a finished cross-fit
         ev = _evaluate()
@@ -146,14 +151,13 @@ def main() -> None:
         if a.crossfit:
             results["crossfit"] = crossfit(ev, work, rows, grade, day_of, a.n_other)
             a.skip_days = a.skip_relevance = True
+        if a.likes:
+            profiles = build(work / "likes", "--fold", "1")
+            held = [paper_from_common(rows[i], "dev") for i in grade if fold_of(i) != 1 and i in rows]
+            results["likes"] = likes_demo(profiles, held, grade)
+            a.skip_days = a.skip_relevance = True
         if not a.skip_days:
-            home = work / "days"
-            profiles = build(home, "--without-days")
-            t = time.time()
-            results["days"] = evaluate(home, "days")
-            results["days_s"] = round(time.time() - t, 1)
-            day_papers = [paper_from_common(r, "dev") for i, r in rows.items() if i in day_of]
-            results["days_area"] = area_recall(profiles, day_papers, grade)
+            results.update(days_protocol(work, rows, grade, day_of))
         if not a.skip_relevance:
             papers, labels = ev.load_split("dev")
             for k in [int(x) for x in a.folds.split(",")]:
@@ -181,11 +185,95 @@ def main() -> None:
     write_section("Relevance: the whole efficiency field (judged labels, whole days)", render(merged, a.n_other))
 
 
+def days_protocol(work: Path, rows: dict, grade: dict[str, int], day_of: dict[str, str]) -> dict:
+    """Whole judged days, leave one complete day out for the cut (see the module docstring)."""
+    complete = complete_days()
+    t = time.time()
+    out: dict = {"days": {"days": {}}, "days_area": {}}
+    tot = Counter()
+    for held in [*sorted(complete), None]:
+        cal = [d for d in sorted(complete) if d != held]
+        home = work / f"days_{held or 'all'}"
+        profiles = build(home, "--without-days", "--calibration-days", ",".join(cal))
+        res = evaluate(home, "days")
+        if held is None:
+            out["days_all_calibrated"] = res  # the cut saw these days: flattering for the complete days
+            out["days_curve"] = day_curve(profiles, rows, complete, day_of)
+        for day, row in res["days"].items():
+            if day != held and not (held is None and day not in complete):
+                continue
+            out["days"]["days"][day] = row
+            judged_shown = row["shown"] - row["shown_unjudged"]
+            tot["shown_judged"] += judged_shown
+            tot["shown_relevant"] += round(row["precision"] * judged_shown)
+            if day in complete:
+                pos = [i for i, g in complete[day].items() if g >= 1]
+                strict = [i for i, g in complete[day].items() if g >= 2]
+                tot["pos"] += len(pos)
+                tot["found"] += round(row["recall"] * len(pos))
+                tot["strict"] += len(strict)
+                tot["found2"] += round(row["recall_strict"] * len(strict))
+                papers = [paper_from_common(rows[i], "dev") for i in complete[day] if i in rows]
+                for name, (n, sel) in area_recall(profiles, papers, grade).items():
+                    acc = out["days_area"].setdefault(name, [0, 0])
+                    acc[0] += n
+                    acc[1] += sel
+    out["days"]["precision_of_shown"] = round(tot["shown_relevant"] / max(1, tot["shown_judged"]), 4)
+    out["days"]["recall_complete_days"] = round(tot["found"] / max(1, tot["pos"]), 4)
+    out["days"]["recall_strict_complete_days"] = round(tot["found2"] / max(1, tot["strict"]), 4)
+    out["days_s"] = round(time.time() - t, 1)
+    return out
+
+
+def day_curve(profiles: Path, rows: dict, complete: dict[str, dict[str, int]], day_of: dict[str, str]) -> list:
+    """Precision of shown (every judged day) and recall (complete days) at a range of thresholds, from the
+    library scores of one ``--without-days`` profile: what any cut of this ranking can reach."""
+    judged: dict[str, int] = {}
+    for r in (json.loads(line) for line in (SHARED / "labels" / "days_judged_dev.jsonl").read_text().splitlines()):
+        judged[r["id"]] = int(r["rel"])
+    days = set(day_of.values())
+    papers = [
+        paper_from_common(r, "dev")
+        for r in rows.values()
+        if (r.get("listing_date") or r.get("published", "")[:10]) in days
+    ]
+    scores = library_scores(profiles, papers)
+    in_complete = {i for d in complete.values() for i in d}
+    curve = []
+    for cut in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        shown = [i for i, (s, _r, _e) in scores.items() if s >= cut]
+        sj = [i for i in shown if i in judged]
+        pos = [i for i in in_complete if judged.get(i, 0) >= 1]
+        strict = [i for i in in_complete if judged.get(i, 0) >= 2]
+        curve.append(
+            {
+                "threshold": cut,
+                "shown": len(shown),
+                "share_of_papers": round(len(shown) / len(scores), 3),
+                "precision": round(sum(judged[i] >= 1 for i in sj) / max(1, len(sj)), 3),
+                "recall": round(len(set(pos) & set(shown)) / len(pos), 3),
+                "recall_strict": round(len(set(strict) & set(shown)) / len(strict), 3),
+            }
+        )
+    return curve
+
+
 def _area_table(areas: dict[str, list[int]]) -> str:
     rows = ["| sub-area | positives | selected | recall |", "|---|---|---|---|"]
     for name, (n, sel) in sorted(areas.items(), key=lambda kv: -kv[1][0]):
         rows.append(f"| {name} | {n} | {sel} | {sel / n:.2f} |")
     return "\n".join(rows)
+
+
+def _flattering(r: dict) -> list[str]:
+    f = r.get("days_all_calibrated")
+    if not f:
+        return []
+    return [
+        f"For reference, the profile whose cut was set on all three complete days (the cut saw them): precision "
+        f"{f['precision_of_shown']}, recall {f.get('recall_complete_days')} / {f.get('recall_strict_complete_days')}.",
+        "",
+    ]
 
 
 def render(r: dict, n_other: int) -> str:
@@ -200,7 +288,7 @@ def render(r: dict, n_other: int) -> str:
         d = r["days"]
         out += [
             "",
-            "### Whole dev days (`evaluate.py days`), profile built `--without-days`",
+            "### Whole dev days (`evaluate.py days`), profiles built `--without-days`, the cut left one day out",
             "",
             "| day | papers | shown | shown unjudged | precision | relevant | recall (1+) | recall (2) | keyword "
             "filter shown / precision / recall |",
@@ -217,7 +305,19 @@ def render(r: dict, n_other: int) -> str:
             "",
             f"**precision of shown {d['precision_of_shown']}** (target ≥ 0.90), **recall on the complete days "
             f"{d.get('recall_complete_days')} (1+; target ≥ 0.85) / {d.get('recall_strict_complete_days')} (2; "
-            f"target ≥ 0.95)**; run took {r.get('days_s')} s.",
+            f"target ≥ 0.95)**; the four builds and runs took {r.get('days_s')} s.",
+            "",
+            *_flattering(r),
+            "Precision and recall of the same ranking across thresholds (library scores of the profile whose cut was "
+            "set on all three complete days; precision over every judged day, recall over the complete days):",
+            "",
+            "| threshold | shown (of the days' papers) | precision | recall (1+) | recall (2) |",
+            "|---|---|---|---|---|",
+            *[
+                f"| {c['threshold']} | {c['shown']} ({c['share_of_papers']:.0%}) | {c['precision']} | {c['recall']} | "
+                f"{c['recall_strict']} |"
+                for c in r.get("days_curve", [])
+            ],
             "",
             "Recall of the days' relevant papers (1+) by sub-area (the model's nearest area):",
             "",
@@ -297,6 +397,19 @@ def render(r: dict, n_other: int) -> str:
             )
             + ".",
         ]
+    if "crossfit" in r and r["crossfit"].get("cues"):
+        out += [
+            "",
+            "Hard negatives by negative cue (judged 0 in the cross-fit sample, scored by the other fold's profile):",
+            "",
+            "| cue | judged-0 papers with it | selected | clear positives ranked above all of them | median score |",
+            "|---|---|---|---|---|",
+            *[
+                f"| {name} | {v['negatives']} | {v['selected']} | {v['clear_positives_above_all']} of "
+                f"{v['clear_positives']} | {v['median_negative_score']} |"
+                for name, v in r["crossfit"]["cues"].items()
+            ],
+        ]
     if "likes" in r:
         out += ["", "### Likes move the ranking (library, fold-1 profile, held-out judged papers)", ""]
         for area, v in r["likes"].items():
@@ -338,6 +451,7 @@ def crossfit(ev, work: Path, rows: dict, grade: dict[str, int], day_of: dict[str
     judged = {i: v for i, v in ev.load_judged("dev").items() if i in in_sample}
     lab = {i: labels[i] for i in sample if i in labels}
     out = {"judged": ev.judged_metrics(ranked, selected, judged, lab)}
+    out["cues"] = cue_stats(scores, rows, judged, lab)
     base = ev.baselines(papers, sample, lab, judged=judged)  # evaluate.py's own baselines on the same sample
     out["baselines"] = {k: v.get("judged", {}) for k, v in base.items() if isinstance(v, dict)}
     days: dict[str, dict] = {}
@@ -353,6 +467,32 @@ def crossfit(ev, work: Path, rows: dict, grade: dict[str, int], day_of: dict[str
             row["found"] += scores[i][1] and g >= 1
             row["found2"] += scores[i][1] and g >= 2
     out["days"] = days
+    return out
+
+
+def cue_stats(scores: dict, rows: dict, judged: dict[str, int], labelled: dict) -> dict:
+    """Per negative cue of the profile: the judged-0 papers (hard negatives) whose text shows it, how many of
+    them are selected, and how many clear positives (judged 2 or curated) rank below the best-ranked of them."""
+    profile = parse_profile(TOML.read_text(), "bench", TOML.parent)
+    rel = {**{i: v for i, v in judged.items()}, **{i: 2 for i in labelled}}
+    clear = sorted((scores[i][0] for i in rel if rel[i] >= 2 and i in scores), reverse=True)
+    out = {}
+    for cue in profile.negative_cues:
+        neg = [
+            i
+            for i, v in rel.items()
+            if v == 0 and i in scores and cue.pattern.search(f"{rows[i]['title']}\n{rows[i].get('abstract', '')}")
+        ]
+        if not neg:
+            continue
+        top = max(scores[i][0] for i in neg)
+        out[cue.name] = {
+            "negatives": len(neg),
+            "selected": sum(1 for i in neg if scores[i][1]),
+            "clear_positives_above_all": sum(1 for c in clear if c > top),
+            "clear_positives": len(clear),
+            "median_negative_score": round(float(np.median([scores[i][0] for i in neg])), 3),
+        }
     return out
 
 

@@ -3,6 +3,7 @@
     python tools/build_profile.py                                   # everything -> src/paperradar/relevance/profiles
     python tools/build_profile.py --fold 0 --out DIR                # half of the judged papers, for honest figures
     python tools/build_profile.py --without-days --out DIR          # nothing from the judged whole days
+        [--calibration-days all|none|DAY,DAY]   # the complete judged days that set the cut (default: all)
         [--exclude-background IDS_FILE]     # papers kept out of the ordinary-paper sample (an evaluation sample)
         [--embed-cache]                     # embed through benchmarks/embed_cache.py (no re-embedding between runs)
 
@@ -12,6 +13,10 @@ This is the one place that reads the dev labels and judgments (../shared/data/la
 - hard negatives: the papers judged 0 there (capability-only reasoning and RL, "sample-efficient" RL, applications
   that merely use a small model, ...);
 - ordinary papers: a random sample of the rest of the dev corpus, taken as not relevant.
+- whole days: every paper of the complete judged days (`days_judged_dev.jsonl`, `"complete": true`) with its
+  judgment, a natural day's mix; the cut 0.5 is set where precision and recall balance best on them (F1), each
+  day paper scored by a model that did not see it (relevance/build.py). With --without-days they only set the
+  cut, never train; `--calibration-days` names which of them do (leave one out to measure a day honestly).
 Each positive is assigned to its nearest sub-area of the profile (the `[[areas]]` of efficiency.toml). Only
 derived numbers are written (vectors, weights, ids), never the papers' text. The ids of every labelled or judged
 paper trained on go to <stem>_seed_ids.txt: pass that file to evaluate.py with --exclude. With --fold K only the
@@ -55,6 +60,15 @@ def _jsonl(path: Path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
+def complete_days() -> dict[str, dict[str, int]]:
+    """The judged days where every paper is judged: {day: {id: grade}}."""
+    out: dict[str, dict[str, int]] = {}
+    for r in _jsonl(LABELS / "days_judged_dev.jsonl"):
+        if r.get("complete"):
+            out.setdefault(r["day"], {})[r["id"]] = int(r["rel"])
+    return out
+
+
 def judgments() -> tuple[dict[str, int], dict[str, str]]:
     """Grade by id (curated 2; judged 0/1/2; curated wins) and the listing day of each paper of a judged day."""
     grade: dict[str, int] = {}
@@ -84,6 +98,9 @@ def main() -> None:
     ap.add_argument("--stem", default="efficiency")
     ap.add_argument("--fold", type=int, choices=[0, 1], help="train on one fold of the judged papers only")
     ap.add_argument("--without-days", action="store_true", help="leave out every paper of the judged days")
+    ap.add_argument(
+        "--calibration-days", default="all", help="complete judged days that set the cut: all, none or DAY,DAY"
+    )
     ap.add_argument("--exclude-background", type=Path, help="ids (one a line) kept out of the ordinary papers")
     ap.add_argument("--n-ordinary", type=int, default=1000, help="ordinary papers sampled as negatives")
     ap.add_argument("--embed-cache", action="store_true", help="embed through benchmarks/embed_cache.py")
@@ -92,6 +109,12 @@ def main() -> None:
         sys.exit(f"{LABELS}: not found (set PAPERRADAR_SHARED_DATA to the shared data folder)")
     grade, day_of = judgments()
     judged_days = set(day_of.values())
+    complete = complete_days()
+    cal = {"all": set(complete), "none": set()}.get(a.calibration_days, set(a.calibration_days.split(",")))
+    if cal - set(complete):
+        sys.exit(f"--calibration-days: not complete judged days: {sorted(cal - set(complete))}")
+    cal_grade = {i: g for d in cal for i, g in complete[d].items()}
+    day_papers = []
     keep_out = set(grade)  # judged papers never serve as ordinary ones
     if a.exclude_background:
         keep_out |= {line.split()[0] for line in a.exclude_background.read_text().splitlines() if line.strip()}
@@ -101,6 +124,8 @@ def main() -> None:
             r = orjson.loads(line)
             pid = r["id"]
             on_judged_day = (r.get("listing_date") or r.get("published", "")[:10]) in judged_days
+            if pid in cal_grade and (a.fold is None or fold_of(pid) == a.fold):  # a fold's cut: its own day papers
+                day_papers.append(paper_from_common(r, "dev"))
             if a.without_days and (on_judged_day or pid in day_of):
                 continue
             if pid in grade:
@@ -115,6 +140,12 @@ def main() -> None:
     embedder = embedder_for(a.embed_cache)
     papers = [*train, *ordinary]
     vectors = embedder.embed_batch([paper_text(p.title, p.abstract) for p in papers])
+    day_vectors = embedder.embed_batch([paper_text(p.title, p.abstract) for p in day_papers])
+    day_grades = [cal_grade[p.id or ""] for p in day_papers]
+    days = [
+        Example(p.id or "", scorer_text(p), day_vectors[n], int(g >= 1), "day", g)
+        for n, (p, g) in enumerate(zip(day_papers, day_grades, strict=True))
+    ]
     examples = [
         Example(
             p.id or "",
@@ -133,7 +164,9 @@ def main() -> None:
     seed_area = assign_areas(
         np.stack([e.vector for e in pos]), [e.text for e in pos], area_vectors, [t.get("terms", []) for t in areas]
     )
-    model, _oof = fit_profile_model(examples, embedder.name, list(seed_area), claims=toml.get("claim_patterns", []))
+    model, _oof = fit_profile_model(
+        examples, embedder.name, list(seed_area), claims=toml.get("claim_patterns", []), days=days
+    )
     a.out.mkdir(parents=True, exist_ok=True)
     model.save(a.out / f"{a.stem}_model.npz")
     ids_file = a.out / f"{a.stem}_seed_ids.txt"
@@ -144,7 +177,8 @@ def main() -> None:
     )
     counts = np.bincount(seed_area, minlength=len(areas))
     print(
-        f"{len(train)} judged papers ({len(pos)} positive), {len(ordinary)} ordinary -> {a.out}; "
+        f"{len(train)} judged papers ({len(pos)} positive), {len(ordinary)} ordinary, cut set on "
+        f"{len(days)} papers of {len(cal)} whole days -> {a.out}; "
         f"stack {np.round(model.stack_coef, 3).tolist()} + {model.stack_intercept:.3f}"
     )
     print("seeds per area:", ", ".join(f"{t['name']} {c}" for t, c in zip(areas, counts, strict=True)))

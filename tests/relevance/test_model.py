@@ -8,8 +8,8 @@ import pytest
 
 from paperradar.embed import HashingEmbedder, paper_text
 from paperradar.relevance import load_profile, score_papers
-from paperradar.relevance.build import Example, assign_areas, fit_profile_model, natural_weights
-from paperradar.relevance.model import ProfileModel
+from paperradar.relevance.build import Example, assign_areas, day_cut, fit_profile_model, natural_weights
+from paperradar.relevance.model import EVIDENCE, ProfileModel, sentence_spans
 from paperradar.relevance.profiles import parse_profile
 from paperradar.relevance.scorer import ProfileScorer
 from paperradar.relevance.scorer import paper_text as scorer_text
@@ -55,6 +55,9 @@ def built(dev_rows, tmp_path_factory):
     train_pos, held_pos = medical[::2], medical[1::2]
     train_neg, held_neg = agents[::2], agents[1::2]
     train_ord, held_ord = ordinary[:600], ordinary[600:]
+    # a "whole day": held-out papers of every kind with their labels, which only set the cut
+    day = held_pos[-8:] + held_neg[-6:] + held_ord[-60:]
+    held_pos, held_neg, held_ord = held_pos[:-8], held_neg[:-6], held_ord[:-60]
 
     def examples(ps, label, kind):
         vecs = emb.embed_batch([paper_text(p.title, p.abstract) for p in ps])
@@ -66,7 +69,9 @@ def built(dev_rows, tmp_path_factory):
     seed_area = assign_areas(
         np.stack([e.vector for e in pos]), [e.text for e in pos], areas, [["clinical", "patient*"], ["MRI"]]
     )
-    model, oof = fit_profile_model(ex, emb.name, list(seed_area), claims=[r"\bpatients?\b", r"\bclinic\w*"])
+    day_ex = examples(day[:8], 1, "day") + examples(day[8:], 0, "day")
+    claims = [r"\bpatients?\b", r"\bclinic\w*"]
+    model, oof = fit_profile_model(ex, emb.name, list(seed_area), claims=claims, days=day_ex)
     folder = tmp_path_factory.mktemp("med")
     model.save(folder / "med_model.npz")
     (folder / "med.toml").write_text(TOML)
@@ -74,6 +79,7 @@ def built(dev_rows, tmp_path_factory):
         "model": model,
         "oof": oof,
         "examples": ex,
+        "day": day_ex,
         "folder": folder,
         "held": (held_pos, held_neg, held_ord),
         "emb": emb,
@@ -89,12 +95,35 @@ def test_model_round_trip_and_out_of_fold_evidence(built):
     texts = [scorer_text(p) for p in held_pos]
     # seeds and negatives are stored as float16: margins agree to a few thousandths
     assert again.logit(again.evidence(vecs, texts)) == pytest.approx(model.logit(model.evidence(vecs, texts)), abs=0.02)
-    assert built["oof"].shape == (len(built["examples"]), 4)
+    assert built["oof"].shape == (len(built["examples"]), len(EVIDENCE))
     assert again.claims == model.claims and again.matched_claims("Two patients") == ["patients"]
     # every kind of evidence separates the out-of-fold positives from the rest
     y = np.array([e.label for e in built["examples"]])
     assert (built["oof"][y == 1].mean(axis=0) > built["oof"][y == 0].mean(axis=0)).all()
     assert set(again.seed_area.tolist()) <= {0, 1}
+
+
+def test_the_cut_is_where_a_judged_day_is_served_best(built):
+    """0.5 lands on the judged day's best balance of precision and recall (F1), whatever the stacker's scale."""
+    logits = np.array([3.0, 2.0, 1.5, 1.0, 0.5, -1.0, -2.0])
+    labels = np.array([1, 1, 0, 1, 0, 0, 0])
+    assert day_cut(logits, labels) == pytest.approx(0.75)  # show the top four: F1 6/7, the best
+    model, day = built["model"], built["day"]
+    z = model.logit(model.evidence(np.stack([e.vector for e in day]), [e.text for e in day]))
+    y = np.array([e.label for e in day])
+
+    def f1(cut: float) -> float:
+        tp = int(((z >= cut) & (y == 1)).sum())
+        return 2 * tp / ((z >= cut).sum() + y.sum())
+
+    # the day papers were scored by the final model here, the same one that set the cut (none was trained on)
+    assert f1(0.0) == pytest.approx(max(f1(c) for c in z))
+
+
+def test_sentences_of_the_abstract():
+    text = "A title. With a period\nWe study X. It is 3x faster than Y on GPUs. Ok. Code: x"
+    assert [text[a:b].strip() for a, b in sentence_spans(text)] == ["It is 3x faster than Y on GPUs."]
+    assert sentence_spans("Title\nshort") == [(6, 11)]  # no full sentence: the whole abstract
 
 
 def test_natural_weights_give_the_stacker_a_natural_day():
@@ -113,6 +142,7 @@ def test_profile_with_a_model_ranks_held_out_papers_and_explains(built):
     vecs = built["emb"].embed_batch([paper_text(p.title, p.abstract) for p in papers])
     scored = ProfileScorer(profile, np.zeros((0, 256)), model=profile.model).score(papers, vecs)
     by_id = {s.id: s for s in scored}
+    text_of = {p.id: scorer_text(p) for p in papers}
     assert all(0.0 <= s.score <= 1.0 for s in scored)
     mean = lambda ps: np.mean([by_id[p.id].score for p in ps])  # noqa: E731
     assert mean(held_pos) > mean(held_ord) and mean(held_pos) > mean(held_neg)
@@ -124,6 +154,12 @@ def test_profile_with_a_model_ranks_held_out_papers_and_explains(built):
     assert 0 < len(selected) < len(scored) / 2
     best = ranked[0]
     assert best.explanation.startswith("matches: ") and "near seed papers" in best.explanation
+    # a selected paper quotes the sentence of its own abstract that reads most like the interest
+    quoted = [s for s in selected if "most on point: “" in s.explanation]
+    assert quoted
+    for s in quoted:
+        sentence = s.explanation.split("most on point: “", 1)[1].split("”")[0].rstrip("…")
+        assert sentence in text_of[s.id]
     assert any(a.name in best.explanation for a in profile.areas)
     cue = profile.negative_cues[0].pattern
     text = {p.id: scorer_text(p) for p in papers}

@@ -8,16 +8,22 @@ Three kinds of evidence, each a number per paper:
 - ``knn``: how much closer the paper is to its nearest positive seeds than to its nearest hard negatives;
 - ``claims``: how many of the profile's claim patterns the text matches (for efficiency: a quantified speed-up,
   cost or memory reduction, "real-time", ...), capped at 3 — the mark of a paper for which efficiency is a
-  prominent secondary aim, which words averaged over a whole abstract miss.
+  prominent secondary aim, which words averaged over a whole abstract miss;
+- ``sentence``: the lexical model's margin on the abstract's single most efficiency-like sentence, and
+  ``sentence_claims``: the most claim patterns one sentence matches (capped at 3). A paper whose efficiency claim
+  is one sentence of an otherwise unrelated abstract ("... and trains 2.2x faster") reads like the field there.
 
-A small logistic regression (``stack``) turns the three into the probability that a paper of an ordinary day is
+A small logistic regression (``stack``) turns the evidence into the log-odds that a paper of an ordinary day is
 relevant: it is fitted on out-of-fold evidence, with ordinary papers weighted to the share they have on a real
-day, so a threshold means the same on every day and in every collection. The model also keeps each positive seed's
+day; its intercept is then moved so that 0.5 is the cut that served readers best on whole judged days (the best
+balance of precision and recall there, see relevance/build.py), so a threshold means the same on every day and in
+every collection. The model also keeps each positive seed's
 sub-area (an index into the profile's ``areas``) for explanations. Only numbers are stored: vectors, weights, ids.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +34,19 @@ import numpy as np
 from paperradar.relevance.lexical import LexicalModel
 
 KNN_K = 5
+EVIDENCE = ("emb", "lex", "knn", "claims", "sentence", "sentence_claims")
+# A sentence boundary: end punctuation, space, then a capital (abstracts rarely hold abbreviations that break it).
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+MIN_SENTENCE = 20  # characters; shorter pieces ("Code: ...") are no sentence to judge
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of each sentence of its abstract (the part after the title line); the whole
+    abstract when it has no sentence of MIN_SENTENCE characters."""
+    begin = text.find("\n") + 1
+    cuts = [begin, *(m.end() for m in _SENTENCE.finditer(text, begin)), len(text)]
+    spans = [(a, b) for a, b in itertools.pairwise(cuts) if b - a >= MIN_SENTENCE]
+    return spans or [(begin, len(text)) if begin < len(text) else (0, len(text))]
 
 
 @dataclass
@@ -42,30 +61,68 @@ class ProfileModel:
     seed_vectors: np.ndarray
     seed_area: np.ndarray
     negative_vectors: np.ndarray
-    stack_coef: np.ndarray  # weights of (emb, lex, knn, claims)
+    stack_coef: np.ndarray  # weights of the EVIDENCE columns (a model of an older build: the first four)
     stack_intercept: float
     claims: list[str] = field(default_factory=list)
 
     def evidence(self, vectors: np.ndarray, texts: Sequence[str], tfidf=None) -> np.ndarray:
-        """(n, 4) evidence per paper: embedding margin, lexical margin, nearest-seed contrast, claims
-        (``tfidf``: the texts' :meth:`LexicalModel.transform`, when the caller has it)."""
+        """(n, 6) evidence per paper, the columns of EVIDENCE (``tfidf``: the texts'
+        :meth:`LexicalModel.transform`, when the caller has it)."""
+        return self.evidence_with_sentences(vectors, texts, tfidf)[0]
+
+    def evidence_with_sentences(
+        self, vectors: np.ndarray, texts: Sequence[str], tfidf=None
+    ) -> tuple[np.ndarray, list[str], list[list[tuple[int, int, str]]]]:
+        """:meth:`evidence`, each text's most efficiency-like sentence and its :meth:`claim_hits` (for
+        explanations)."""
         emb = vectors @ self.emb_coef + self.emb_intercept
         lex = self.lexical.decision(texts, tfidf)
-        return np.column_stack([emb, lex, self.knn(vectors), self.claim_counts(texts)])
+        hits = self.claim_hits(texts)
+        sent, sent_claims, best = self.sentence_evidence(texts, hits)
+        knn = self.knn(vectors)
+        return np.column_stack([emb, lex, knn, self.claim_counts(texts, hits), sent, sent_claims]), best, hits
 
-    def claim_counts(self, texts: Sequence[str]) -> np.ndarray:
-        """How many claim patterns each text matches (at most 3)."""
+    def sentence_evidence(
+        self, texts: Sequence[str], hits: list[list[tuple[int, int, str]]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Per text: the lexical margin of its most efficiency-like sentence, the most claim patterns one of its
+        sentences matches (at most 3), and that best sentence (``hits``: :meth:`claim_hits`, when known)."""
+        hits = self.claim_hits(texts) if hits is None else hits
+        parts, owner, spans = [], [], []
+        for n, t in enumerate(texts):
+            for a, b in sentence_spans(t):
+                parts.append(t[a:b].strip())
+                owner.append(n)
+                spans.append((a, b))
+        margin = np.zeros(len(texts))
+        claims = np.zeros(len(texts))
+        best = [""] * len(texts)
+        d = self.lexical.decision(parts) if parts else np.zeros(0)
+        seen: set[int] = set()
+        for k, n in enumerate(owner):
+            a, b = spans[k]
+            if n not in seen or d[k] > margin[n]:
+                margin[n], best[n] = float(d[k]), parts[k]
+                seen.add(n)
+            claims[n] = max(claims[n], len({i for i, start, _m in hits[n] if a <= start < b}))
+        return margin, np.minimum(claims, 3), best
+
+    def claim_hits(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """Per text, every match of the claim patterns: (pattern index, where it starts, the phrase)."""
         pats = [re.compile(c, re.I) for c in self.claims]
-        return np.array([min(3, sum(1 for p in pats if p.search(t))) for t in texts], dtype=np.float64)
+        return [[(i, m.start(), m.group(0)) for i, p in enumerate(pats) for m in p.finditer(t)] for t in texts]
 
-    def matched_claims(self, text: str) -> list[str]:
-        """The claim phrases found in ``text`` (for explanations)."""
-        out = []
-        for c in self.claims:
-            m = re.search(c, text, re.I)
-            if m:
-                out.append(m.group(0))
-        return out
+    def claim_counts(self, texts: Sequence[str], hits: list[list[tuple[int, int, str]]] | None = None) -> np.ndarray:
+        """How many claim patterns each text matches (at most 3)."""
+        hits = self.claim_hits(texts) if hits is None else hits
+        return np.array([min(3, len({i for i, _s, _m in h})) for h in hits], dtype=np.float64)
+
+    def matched_claims(self, text: str, hits: list[tuple[int, int, str]] | None = None) -> list[str]:
+        """The claim phrases found in ``text``, the first of each pattern (for explanations)."""
+        out: dict[int, str] = {}
+        for i, _start, phrase in self.claim_hits([text])[0] if hits is None else hits:
+            out.setdefault(i, phrase)
+        return [out[i] for i in sorted(out)]
 
     def knn(self, vectors: np.ndarray) -> np.ndarray:
         """Mean cosine to the K nearest positive seeds minus that to the K nearest hard negatives."""
@@ -73,7 +130,7 @@ class ProfileModel:
 
     def logit(self, evidence: np.ndarray) -> np.ndarray:
         """The calibrated log-odds of relevance from :meth:`evidence`."""
-        return evidence @ self.stack_coef + self.stack_intercept
+        return evidence[:, : len(self.stack_coef)] @ self.stack_coef + self.stack_intercept
 
     def nearest_seeds(self, vector: np.ndarray, n: int = 2) -> list[tuple[str, int, float]]:
         """The ``n`` positive seeds most like ``vector``: (id, area index, cosine)."""

@@ -29,7 +29,7 @@ import numpy as np
 from paperradar.memo import Memo
 from paperradar.models import Paper
 from paperradar.relevance.lexical import LexicalModel
-from paperradar.relevance.model import ProfileModel
+from paperradar.relevance.model import EVIDENCE, ProfileModel
 from paperradar.relevance.profiles import Profile
 
 # Fixed scales measured on the dev corpus (cs.AI, 2025-26): cosine to the nearest sub-topic is ~0.30 for an
@@ -47,6 +47,7 @@ N_LEARNED = 3  # kinds of learned evidence: embedding SVM, nearest seeds, lexica
 SLOPE, OFFSET = 0.8, 4.0  # threshold 0.5 <=> summed evidence above OFFSET / SLOPE (on dev: ~10% of papers)
 PRIOR_ONLY_SHIFT = 5.625  # a profile with nothing learned: threshold 0.5 <=> prior above -0.21 (~12% on dev)
 MAX_NEGATIVES = 20000
+SENTENCE = EVIDENCE.index("sentence")  # the column of a model's evidence quoted in explanations
 W_CONTRAST = 1.0  # log-odds per spread that a paper resembles the liked (disliked) papers more than most do
 
 
@@ -91,6 +92,13 @@ def _short(subtopic: str, words: int = 6) -> str:
     head = re.split(r":| such as | with | to | for | of |, ", subtopic, maxsplit=1)[0]
     parts = head.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def _clip(sentence: str, chars: int = 140) -> str:
+    """A sentence cut at a word boundary to about ``chars`` characters (for explanations)."""
+    if len(sentence) <= chars:
+        return sentence
+    return sentence[:chars].rsplit(" ", 1)[0] + "…"
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -294,7 +302,8 @@ class ProfileScorer(Scorer):
         assert model is not None
         texts = [paper_text(p) for p in papers]
         tfidf = model.lexical.transform(texts)
-        logit = model.logit(model.evidence(vectors, texts, tfidf))
+        evidence, best_sentence, hits = model.evidence_with_sentences(vectors, texts, tfidf)
+        logit = model.logit(evidence)
         fb, like, dis = self._feedback(vectors)
         bg = background if background is not None else vectors
         # with a few likes (or dislikes), what they share counts too, not only closeness to each of them
@@ -323,9 +332,11 @@ class ProfileScorer(Scorer):
             why.append("near seed papers " + ", ".join(near))
             if terms[n]:
                 why.append("terms " + ", ".join(terms[n]))
-            claims = model.matched_claims(texts[n])
+            claims = model.matched_claims(texts[n], hits[n])
             if claims:
                 why.append("claims " + ", ".join(f"“{c}”" for c in claims[:2]))
+            if relevant and evidence[n, SENTENCE] > 0 and best_sentence[n]:
+                why.append(f"most on point: “{_clip(best_sentence[n])}”")
             cues = [c for c in self.profile.negative_cues if c.pattern.search(texts[n])]
             if cues and relevant:
                 why.append(
