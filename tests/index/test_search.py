@@ -12,6 +12,7 @@ from paperradar.embed import HashingEmbedder
 from paperradar.index import ExactIndex, HnswIndex, QueryError, SearchFilters, more_like_this, search
 from paperradar.index.query import parse, to_fts
 from paperradar.models import Paper
+from paperradar.store import Store
 
 PAPERS = [
     Paper(
@@ -163,3 +164,22 @@ def test_exact_and_hnsw_agree(tmp_path):
         agree += len(set(top) & {i for i, _ in hnsw.search(q, 10)})
         assert reopened.search(q, 5) == hnsw.search(q, 5)
     assert agree / 500 > 0.9
+
+
+def test_cli_ingest_embeds_so_the_first_search_reads_meaning(runner, tmp_path, monkeypatch):
+    """`paperradar ingest` embeds what it stored (a small import), so the first search after it fuses both
+    sides; `--no-embed` leaves the vectors to `paperradar embed`."""
+    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
+    src = tmp_path / "papers.jsonl"
+    fields = ("id", "title", "abstract", "authors", "categories")
+    src.write_text("".join(json.dumps({f: getattr(p, f) for f in fields}) + "\n" for p in PAPERS))
+    db, lazy = tmp_path / "a.db", tmp_path / "b.db"
+    r = runner.invoke(app, ["--db", str(db), "ingest", str(src)])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["--db", str(lazy), "ingest", "--no-embed", str(src)]).exit_code == 0
+    with Store(db) as s, Store(lazy) as s2:
+        assert s.embeddings.count_live(HashingEmbedder().name) == len(PAPERS)
+        assert s2.embeddings.count_live(HashingEmbedder().name) == 0
+    r = runner.invoke(app, ["--db", str(db), "search", "draft model tokens", "--jsonl"])
+    rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    assert rows and all(row["vector_rank"] for row in rows) and "covers" not in r.stderr
