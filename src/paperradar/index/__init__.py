@@ -10,7 +10,7 @@ import numpy as np
 import orjson
 
 from paperradar.embed import Embedder, ensure_embeddings
-from paperradar.index.explain import content_words, coverage, explain, meaning, relevance, stem
+from paperradar.index.explain import content_words, coverage, explain, meaning, relevance, stem, terms_of
 from paperradar.index.keyword import (
     TANTIVY_THRESHOLD,
     Fts5Index,
@@ -293,8 +293,7 @@ def search(
         keyword = _keyword(engine, q, depth, filters)
     qv: np.ndarray | None = None
     if mode in ("hybrid", "vector"):
-        small_backlog = embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit
-        if update and small_backlog:
+        if update and (embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit):
             ensure_embeddings(store, embedder, progress=progress)
         qv = embedder.embed(q.semantic_text)
         vector = _vector(store, engine, embedder.name, qv, q, depth, filters, caches)
@@ -398,9 +397,10 @@ def _rerank(
     floor = min((s for _i, s in vector), default=0.0)
     best = head[0].score or 1.0
     wf, wm, wc = weights
+    terms = terms_of(q)
     for h in head:
         title, abstract = texts.get(h.id, ("", ""))
-        cov = coverage(q, title, abstract)
+        cov = coverage(q, title, abstract, terms)
         sim = h.similarity if h.similarity is not None else floor
         h.extra["coverage"] = cov
         h.score = wf * h.score / best + wm * meaning(sim) + wc * cov
@@ -448,11 +448,14 @@ def _by_author(engine: KeywordIndex, q: Query, filters: SearchFilters | None) ->
 def annotate(store: Store, q: Query, hits: list[SearchHit], *, keyword_only: bool = False) -> None:
     """Fill in what a person reads for each hit: title, authors, date, snippet, reasons and relevance."""
     papers = {p.id: p for p in store.papers.iter([h.id for h in hits])}
+    terms = terms_of(q)
     for h in hits:
         p = papers.get(h.id)
         if p is None:
             continue
-        ex = explain(q, p.title, p.abstract, p.authors, similarity=h.similarity, keyword_rank=h.keyword_rank)
+        ex = explain(
+            q, p.title, p.abstract, p.authors, similarity=h.similarity, keyword_rank=h.keyword_rank, terms=terms
+        )
         h.title, h.authors, h.date = p.title, p.authors, (p.announced or p.published or "")[:10]
         h.matched, h.reasons, h.snippet, h.highlights = ex.matched, ex.reasons, ex.snippet, ex.highlights
         h.relevance = relevance(h.similarity, ex.coverage, keyword_only=keyword_only)
