@@ -351,7 +351,15 @@ def main() -> None:
         "lacks stay unembedded; the replicas copy the embedded ones)",
     )
     ap.add_argument("--skip-keyword-quality", action="store_true", help="skip the FTS5/tantivy ranking comparison")
+    ap.add_argument(
+        "--retime",
+        action="store_true",
+        help="only time search again on the database the last full run left (indexes built); prints, writes nothing",
+    )
     args = ap.parse_args()
+    if args.retime:
+        retime(args)
+        return
     db, meta = base_db(args.cache, args.base_limit, args.vectors_from)
     print(meta, flush=True)
     if args.prepare:
@@ -396,6 +404,29 @@ def embedded_how(meta: dict[str, Any]) -> str:
         f"embedded with all-MiniLM-L6-v2 at {meta['docs_per_s']:.0f} docs/s ({meta['embedded']:,.0f} papers in "
         f"{meta['embed_seconds'] / 60:.0f} min{'; ' + meta['note'] if meta.get('note') else ''})"
     )
+
+
+def retime(args: argparse.Namespace) -> None:
+    """Time hybrid search (plain and filtered) again on the run database a full run left behind."""
+    run = args.cache / "search-run.db"
+    if not run.exists():
+        sys.exit(f"{run} is missing: run the full benchmark first")
+    embedder = make_embedder()
+    with Store(run) as store:
+        queries = make_queries(list(store.search.titles(store.papers.ids()[::50]).values()), args.queries)
+        radar = Radar(store, Settings(), embedder=embedder)
+        vector_index(store, embedder.name, radar.caches)
+        load = [os.getloadavg()[0]]
+        hybrid = timed(lambda q: radar.search(q, limit=20, update=False), queries)
+        f = SearchFilters(date_from="2025-09-01", date_to="2025-11-30", categories=["cs.LG"])
+        filtered = timed(lambda q: radar.search(q, limit=20, filters=f, update=False), queries[: args.filtered])
+        load.append(os.getloadavg()[0])
+        print(
+            f"{store.papers.count():,} papers: hybrid p50 / p95 {fmt(hybrid)} ms (max {hybrid['max']:.0f}), "
+            f"hybrid + date & category filter {fmt(filtered)} ms (max {filtered['max']:.0f}); "
+            f"load average {min(load):.1f}-{max(load):.1f}",
+            flush=True,
+        )
 
 
 def write_results(
