@@ -416,6 +416,9 @@ def retime(args: argparse.Namespace) -> None:
         queries = make_queries(list(store.search.titles(store.papers.ids()[::50]).values()), args.queries)
         radar = Radar(store, Settings(), embedder=embedder)
         vector_index(store, embedder.name, radar.caches)
+        # the query encoder loaded in this thread first: onnxruntime imported by search's prefetch thread once
+        # crashed this process (SIGSEGV inside the import; see the report of issue 11)
+        embedder.embed(queries[0])
         load = [os.getloadavg()[0]]
         hybrid = timed(lambda q: radar.search(q, limit=20, update=False), queries)
         f = SearchFilters(date_from="2025-09-01", date_to="2025-11-30", categories=["cs.LG"])

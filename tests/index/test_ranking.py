@@ -149,6 +149,6 @@ def test_feedback_finds_papers_worded_like_the_first_hits(store, monkeypatch):
     qv = emb.embed(parse("speculative decoding").semantic_text)
     _ids, m = store.embeddings.matrix(emb.name, ["2502.00003"])
     assert shown.similarity == pytest.approx(float(m[0] @ qv), abs=1e-5)  # (0: no word in common)
-    assert np.isclose(np.linalg.norm(index._feedback_vector(store, emb.name, qv, ["2502.00001"])), 1.0)
+    assert np.isclose(np.linalg.norm(index._feedback_vector(qv, m)), 1.0)
     monkeypatch.setattr(index, "FEEDBACK_WEIGHT", 0.0)  # without feedback it is the farthest of all
     assert meaning_ranks()["2502.00003"] == 6

@@ -183,3 +183,24 @@ def test_cli_ingest_embeds_so_the_first_search_reads_meaning(runner, tmp_path, m
     r = runner.invoke(app, ["--db", str(db), "search", "draft model tokens", "--jsonl"])
     rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
     assert rows and all(row["vector_rank"] for row in rows) and "covers" not in r.stderr
+
+
+def test_a_vector_index_then_the_query_encoder_does_not_crash(tmp_path):
+    """Importing onnxruntime after usearch kills the process (SIGSEGV); opening an HNSW index imports onnxruntime
+    first, so a search that loads the query encoder after the index (or more-like-this, then a search) survives."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("onnxruntime")
+    code = (
+        "import numpy as np\n"
+        "from paperradar.index.vectors import HnswIndex\n"
+        "m = np.random.default_rng(0).normal(size=(50, 8)).astype('float32')\n"
+        "m /= np.linalg.norm(m, axis=1, keepdims=True)\n"
+        f"idx = HnswIndex.build([str(i) for i in range(50)], m, {str(tmp_path / 'h.usearch')!r})\n"
+        "assert idx.search(m[3], 1)[0][0] == '3'\n"
+        "import onnxruntime\n"
+        "print('alive')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "alive" in r.stdout, r.stderr[-2000:]
