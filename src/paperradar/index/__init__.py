@@ -339,8 +339,8 @@ CANDIDATES = 100  # papers each side hands to the fusion (at least ``limit``), w
 # every candidate of either side, by its cosine to that vector (a second ANN search found no better, and re-scoring
 # needs no second pass through the filters).
 # A query names its subject in a few words; the papers it finds first say in theirs what that subject is written
-# about. On the dev judgments (benchmarks/search_quality.py) this raised the evaluation's 14 queries from 0.853 to
-# 0.896 nDCG@10 and this project's own 23 from 0.883 to 0.901 (RESULTS.md "Search quality").
+# about. On the dev judgments this raised the evaluation's 14 queries from 0.861 to 0.898 nDCG@10 and this project's
+# own 23 from 0.910 to 0.925 (benchmarks/search_quality.py; RESULTS.md "Search quality").
 FEEDBACK_PAPERS = 3
 FEEDBACK_WEIGHT = 2.0
 
