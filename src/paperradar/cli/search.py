@@ -66,8 +66,6 @@ def search_cmd(
         except EmbedderError as e:
             fail(str(e))
     if note:
-        err.print(note, style="yellow", highlight=False)
-    if note:
         err.print(note, style="yellow", highlight=False, markup=False)
     if jsonl:
         for h in hits:
