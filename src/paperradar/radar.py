@@ -45,7 +45,7 @@ FEEDBACK_VALUES = ("like", "dislike", "none")
 INLINE_EMBED = 200
 # `paperradar ingest` embeds what it stored when at most this many papers lack a vector (minutes on a laptop's CPU),
 # so that the searches after it read meaning as well as words; a bigger import is left to `paperradar embed`.
-INGEST_EMBED = 20_000
+INGEST_EMBED = 5_000
 
 
 @dataclass
