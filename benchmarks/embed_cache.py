@@ -15,6 +15,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,13 +35,19 @@ class CachedEmbedder(embed.Embedder):
     def __init__(self, path: Path = CACHE) -> None:
         self.name, self.dim = embed.DEFAULT_MODEL, 384
         self._inner: embed.Embedder | None = None
-        self._db = sqlite3.connect(path, timeout=60)
+        # search encodes the query in a worker thread: one connection, shared, used under a lock
+        self._db = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
 
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.name}\0{text}".encode()).hexdigest()
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self._embed_batch(texts)
+
+    def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         got: dict[str, bytes] = {}
         for i in range(0, len(keys), 500):

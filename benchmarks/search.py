@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SHARED, peak_rss_mb, write_section
 
 from paperradar.config import Settings
-from paperradar.embed import Embedder, ensure_embeddings, make_embedder
+from paperradar.embed import DEFAULT_MODEL, Embedder, ensure_embeddings, make_embedder, paper_text
 from paperradar.index import (
     Fts5Index,
     SearchFilters,
@@ -100,10 +100,12 @@ def read_corpora(limit: int | None = None) -> tuple[list[Paper], list[Paper]]:
     return [p for p in papers if p.key not in held], [p for p in papers if p.key in held]
 
 
-def base_db(cache: Path, limit: int | None) -> tuple[Path, dict[str, Any]]:
-    """The cached base database (ingested + embedded) and what its preparation measured."""
+def base_db(cache: Path, limit: int | None, vectors_from: Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """The cached base database (ingested + embedded) and what its preparation measured. With ``vectors_from``
+    (an embed_cache.py cache) the vectors are looked up there instead of computed: papers it lacks stay without one."""
     cache.mkdir(parents=True, exist_ok=True)
-    db, meta_path = cache / "search-base.db", cache / "search-base.json"
+    name = "search-base" if vectors_from is None else "search-base-cached"
+    db, meta_path = cache / f"{name}.db", cache / f"{name}.json"
     if db.exists() and meta_path.exists():
         return db, json.loads(meta_path.read_text())
     for suffix in ("", "-wal", "-shm"):
@@ -114,14 +116,43 @@ def base_db(cache: Path, limit: int | None) -> tuple[Path, dict[str, Any]]:
         n_papers = s.papers.count()
         print(f"ingested {n_papers:,} papers; embedding", flush=True)
         t, load = time.perf_counter(), os.getloadavg()[0]
-        n = ensure_embeddings(s, make_embedder(), progress=_progress("embedded"))
+        if vectors_from is None:
+            n = ensure_embeddings(s, make_embedder(), progress=_progress("embedded"))
+        else:
+            n = cached_vectors(s, vectors_from)
         secs = time.perf_counter() - t
     load = max(load, os.getloadavg()[0])
     meta = {"papers": n_papers, "embedded": n, "embed_seconds": secs, "docs_per_s": n / secs}
+    if vectors_from is not None:
+        meta["vectors_from"] = str(vectors_from)
     if load > 2.5:
         meta["note"] = f"contended: other jobs shared the 2 cores, 1-minute load average up to {load:.1f}"
     meta_path.write_text(json.dumps(meta))
     return db, meta
+
+
+def cached_vectors(store: Store, path: Path) -> int:
+    """Store, for every paper without a vector, the default model's vector of its text found in the embed_cache.py
+    cache at ``path`` (the same text and key CachedEmbedder uses); return how many were found."""
+    import sqlite3
+
+    from embed_cache import CachedEmbedder
+
+    keyer = CachedEmbedder.__new__(CachedEmbedder)  # only its key function: no model, no cache file opened
+    keyer.name = DEFAULT_MODEL
+    db = sqlite3.connect(path)
+    todo = store.embeddings.missing(keyer.name)
+    found = 0
+    for start in range(0, len(todo), 500):
+        chunk = todo[start : start + 500]
+        keys = [keyer._key(paper_text(t, a)) for _i, t, a, _h in chunk]
+        got = dict(db.execute(f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(keys))})", keys).fetchall())
+        rows = [(row, got[k]) for row, k in zip(chunk, keys, strict=True) if k in got]
+        if rows:
+            vecs = np.stack([np.frombuffer(v, dtype="<f4") for _r, v in rows]).astype(np.float32)
+            store.embeddings.save(keyer.name, [(i, h) for (i, _t, _a, h), _v in rows], vecs, now_iso())
+            found += len(rows)
+    return found
 
 
 def _progress(what: str):  # type: ignore[no-untyped-def]
@@ -312,8 +343,24 @@ def main() -> None:
     ap.add_argument("--prepare", action="store_true", help="only build the cached base database")
     ap.add_argument("--cache", type=Path, default=CACHE, help="where the base and run databases live")
     ap.add_argument("--base-limit", type=int, default=None, help="a dry run on the first N records only")
+    ap.add_argument(
+        "--vectors-from",
+        type=Path,
+        default=None,
+        help="take the base's vectors from this embed_cache.py cache instead of embedding 96k papers (those it "
+        "lacks stay unembedded; the replicas copy the embedded ones)",
+    )
+    ap.add_argument("--skip-keyword-quality", action="store_true", help="skip the FTS5/tantivy ranking comparison")
+    ap.add_argument(
+        "--retime",
+        action="store_true",
+        help="only time search again on the database the last full run left (indexes built); prints, writes nothing",
+    )
     args = ap.parse_args()
-    db, meta = base_db(args.cache, args.base_limit)
+    if args.retime:
+        retime(args)
+        return
+    db, meta = base_db(args.cache, args.base_limit, args.vectors_from)
     print(meta, flush=True)
     if args.prepare:
         return
@@ -323,7 +370,7 @@ def main() -> None:
     shutil.rmtree(args.cache / "search-run.db.files", ignore_errors=True)
     shutil.copy(db, run)
     embedder = make_embedder()
-    quality = keyword_quality() if args.base_limit is None else []
+    quality = keyword_quality() if args.base_limit is None and not args.skip_keyword_quality else []
     _base, day = read_corpora(args.base_limit)
     rows, fts5 = [], []
     with Store(run) as store:
@@ -345,9 +392,49 @@ def main() -> None:
     write_results(args, meta, rows, fts5, day_row, after, rss_search, recall, quality)
 
 
+def embedded_how(meta: dict[str, Any]) -> str:
+    """How the base got its vectors, for the results."""
+    if meta.get("vectors_from"):
+        return (
+            f"{meta['embedded']:,.0f} of them with all-MiniLM-L6-v2 vectors looked up in the embed cache "
+            f"{meta['vectors_from']} (vectors computed earlier by benchmarks/embed_cache.py runs, fp32), the rest "
+            "without a vector (keyword side only)"
+        )
+    return (
+        f"embedded with all-MiniLM-L6-v2 at {meta['docs_per_s']:.0f} docs/s ({meta['embedded']:,.0f} papers in "
+        f"{meta['embed_seconds'] / 60:.0f} min{'; ' + meta['note'] if meta.get('note') else ''})"
+    )
+
+
+def retime(args: argparse.Namespace) -> None:
+    """Time hybrid search (plain and filtered) again on the run database a full run left behind."""
+    run = args.cache / "search-run.db"
+    if not run.exists():
+        sys.exit(f"{run} is missing: run the full benchmark first")
+    embedder = make_embedder()
+    with Store(run) as store:
+        queries = make_queries(list(store.search.titles(store.papers.ids()[::50]).values()), args.queries)
+        radar = Radar(store, Settings(), embedder=embedder)
+        vector_index(store, embedder.name, radar.caches)
+        # the query encoder loaded in this thread first: onnxruntime imported by search's prefetch thread once
+        # crashed this process (SIGSEGV inside the import; see the report of issue 11)
+        embedder.embed(queries[0])
+        load = [os.getloadavg()[0]]
+        hybrid = timed(lambda q: radar.search(q, limit=20, update=False), queries)
+        f = SearchFilters(date_from="2025-09-01", date_to="2025-11-30", categories=["cs.LG"])
+        filtered = timed(lambda q: radar.search(q, limit=20, filters=f, update=False), queries[: args.filtered])
+        load.append(os.getloadavg()[0])
+        print(
+            f"{store.papers.count():,} papers: hybrid p50 / p95 {fmt(hybrid)} ms (max {hybrid['max']:.0f}), "
+            f"hybrid + date & category filter {fmt(filtered)} ms (max {filtered['max']:.0f}); "
+            f"load average {min(load):.1f}-{max(load):.1f}",
+            flush=True,
+        )
+
+
 def write_results(
     args: argparse.Namespace,
-    meta: dict[str, float],
+    meta: dict[str, Any],
     rows: list[dict[str, Any]],
     fts5: list[dict[str, Any]],
     day: dict[str, float],
@@ -386,12 +473,14 @@ def write_results(
         )
     contended = max(loads) > 1.5  # this benchmark alone keeps about one core busy
     body = (
-        f"Command: `.venv/bin/python benchmarks/search.py --target {args.target} --queries {args.queries}`  \n"
+        f"Command: `.venv/bin/python benchmarks/search.py --target {args.target} --queries {args.queries}"
+        f"{' --vectors-from ' + str(args.vectors_from) if args.vectors_from else ''}"
+        f"{' --fts5-queries ' + str(args.fts5_queries) if args.fts5_queries != 20 else ''}"
+        f"{' --skip-keyword-quality' if args.skip_keyword_quality else ''}`  \n"
         f"Base: the union of both corpora in ../shared/data/corpora ({meta['papers']:,.0f} distinct papers, the "
-        f"{HELD_OUT:,} newest held out as a new day), embedded with all-MiniLM-L6-v2 (bf16, 2 threads) at "
-        f"{meta['docs_per_s']:.0f} docs/s ({meta['embedded']:,.0f} papers in {meta['embed_seconds'] / 60:.0f} min"
-        f"{'; ' + meta['note'] if meta.get('note') else ''}). 1M: perturbed replicas (new ids, titles suffixed, "
-        f"vectors + N(0, 0.02) noise). Queries: {args.queries} distinct 2-4 word queries ({len(QUERIES)} topical, "
+        f"{HELD_OUT:,} newest held out as a new day), {embedded_how(meta)}. 1M: perturbed replicas of the embedded "
+        f"papers (new ids, titles suffixed, vectors + N(0, 0.02) noise). Queries: {args.queries} distinct 2-4 "
+        f"word queries ({len(QUERIES)} topical, "
         f"the rest consecutive content words of real titles), in-process, limit 20, after a warm-up; the filtered "
         f"column repeats the first {args.filtered} with a 3-month date range and category cs.LG. "
         f"Target: hybrid p95 ≤ 50 ms at 1M.\n\n{table}{cmp}\n"

@@ -43,6 +43,9 @@ FEEDBACK_VALUES = ("like", "dislike", "none")
 # A search embeds a backlog this small itself (seconds); a larger one is left to `paperradar embed`, and the
 # search answers at once from what is embedded, saying how much that is (Radar.coverage).
 INLINE_EMBED = 200
+# `paperradar ingest` embeds what it stored when at most this many papers lack a vector (minutes on a laptop's CPU),
+# so that the searches after it read meaning as well as words; a bigger import is left to `paperradar embed`.
+INGEST_EMBED = 5_000
 
 
 @dataclass

@@ -115,3 +115,40 @@ def test_cli_shows_reasons_and_snippets(runner, db_path, filled, monkeypatch):
     r = runner.invoke(app, ["--db", str(db_path), "search", "kv cache eviction", "-n", "1", "--jsonl"])
     row = json.loads(r.output.splitlines()[0])
     assert row["id"] == "2501.00013" and row["reasons"] and row["snippet"] and row["authors"] == ["Cy Wu"]
+
+
+def test_feedback_finds_papers_worded_like_the_first_hits(store, monkeypatch):
+    """Pseudo-relevance feedback: on the meaning side a paper that shares no word with the query but most of its
+    words with the best hits climbs from last to right below them; the similarity shown stays the cosine to the
+    query as typed."""
+    import numpy as np
+
+    from paperradar import index
+
+    near = "draft tokens proposed by a small model are verified by the target model in one parallel pass"
+    others = [
+        ("Protein Folding", "decoding residues folds proteins"),
+        ("Graph Coloring", "greedy decoding colours sparse graphs"),
+        ("Weather Nowcasting", "decoding radar frames predicts rain"),
+    ]
+    papers = [
+        Paper(id="2502.00001", title="Speculative Decoding", abstract=near, announced="2025-02-01"),
+        Paper(id="2502.00002", title="Faster Speculative Decoding", abstract=near + " twice as fast"),
+        Paper(id="2502.00003", title="Lookahead Verification", abstract=near + " again", announced="2025-02-02"),
+        *(Paper(id=f"2502.0001{n}", title=t, abstract=a) for n, (t, a) in enumerate(others)),
+    ]
+    store.papers.write_batch(papers, source="t", now="2025-03-01T00:00:00+00:00")
+    emb = HashingEmbedder()
+
+    def meaning_ranks() -> dict[str, int | None]:
+        return {h.id: h.vector_rank for h in search(store, "speculative decoding", embedder=emb, limit=6)}
+
+    assert meaning_ranks()["2502.00003"] == 3
+    hits = search(store, "speculative decoding", embedder=emb, limit=6)
+    shown = next(h for h in hits if h.id == "2502.00003")
+    qv = emb.embed(parse("speculative decoding").semantic_text)
+    _ids, m = store.embeddings.matrix(emb.name, ["2502.00003"])
+    assert shown.similarity == pytest.approx(float(m[0] @ qv), abs=1e-5)  # (0: no word in common)
+    assert np.isclose(np.linalg.norm(index._feedback_vector(qv, m)), 1.0)
+    monkeypatch.setattr(index, "FEEDBACK_WEIGHT", 0.0)  # without feedback it is the farthest of all
+    assert meaning_ranks()["2502.00003"] == 6

@@ -12,6 +12,7 @@ from paperradar.embed import HashingEmbedder
 from paperradar.index import ExactIndex, HnswIndex, QueryError, SearchFilters, more_like_this, search
 from paperradar.index.query import parse, to_fts
 from paperradar.models import Paper
+from paperradar.store import Store
 
 PAPERS = [
     Paper(
@@ -163,3 +164,43 @@ def test_exact_and_hnsw_agree(tmp_path):
         agree += len(set(top) & {i for i, _ in hnsw.search(q, 10)})
         assert reopened.search(q, 5) == hnsw.search(q, 5)
     assert agree / 500 > 0.9
+
+
+def test_cli_ingest_embeds_so_the_first_search_reads_meaning(runner, tmp_path, monkeypatch):
+    """`paperradar ingest` embeds what it stored (a small import), so the first search after it fuses both
+    sides; `--no-embed` leaves the vectors to `paperradar embed`."""
+    monkeypatch.setenv("PAPERRADAR_EMBEDDER", "hashing")
+    src = tmp_path / "papers.jsonl"
+    fields = ("id", "title", "abstract", "authors", "categories")
+    src.write_text("".join(json.dumps({f: getattr(p, f) for f in fields}) + "\n" for p in PAPERS))
+    db, lazy = tmp_path / "a.db", tmp_path / "b.db"
+    r = runner.invoke(app, ["--db", str(db), "ingest", str(src)])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["--db", str(lazy), "ingest", "--no-embed", str(src)]).exit_code == 0
+    with Store(db) as s, Store(lazy) as s2:
+        assert s.embeddings.count_live(HashingEmbedder().name) == len(PAPERS)
+        assert s2.embeddings.count_live(HashingEmbedder().name) == 0
+    r = runner.invoke(app, ["--db", str(db), "search", "draft model tokens", "--jsonl"])
+    rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    assert rows and all(row["vector_rank"] for row in rows) and "covers" not in r.stderr
+
+
+def test_a_vector_index_then_the_query_encoder_does_not_crash(tmp_path):
+    """Importing onnxruntime after usearch kills the process (SIGSEGV); opening an HNSW index imports onnxruntime
+    first, so a search that loads the query encoder after the index (or more-like-this, then a search) survives."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("onnxruntime")
+    code = (
+        "import numpy as np\n"
+        "from paperradar.index.vectors import HnswIndex\n"
+        "m = np.random.default_rng(0).normal(size=(50, 8)).astype('float32')\n"
+        "m /= np.linalg.norm(m, axis=1, keepdims=True)\n"
+        f"idx = HnswIndex.build([str(i) for i in range(50)], m, {str(tmp_path / 'h.usearch')!r})\n"
+        "assert idx.search(m[3], 1)[0][0] == '3'\n"
+        "import onnxruntime\n"
+        "print('alive')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "alive" in r.stdout, r.stderr[-2000:]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from paperradar.cli.app import EXIT_BAD_INPUT, app, console, fail, open_radar, progress
+from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, app, console, err, fail, open_radar, progress
+from paperradar.radar import INGEST_EMBED
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from paperradar.radar import Radar
 
 
 @app.command()
@@ -17,6 +23,14 @@ def ingest(
     fmt: Annotated[str | None, typer.Option("--format", help="Force a format instead of detecting it.")] = None,
     index: Annotated[
         bool, typer.Option("--index/--no-index", help="Update the keyword index now (else on the first search).")
+    ] = True,
+    embed: Annotated[
+        bool,
+        typer.Option(
+            "--embed/--no-embed",
+            help=f"Embed the papers for search by meaning now, when at most {INGEST_EMBED:,} lack a vector "
+            "(else `paperradar embed` does it, with an ETA).",
+        ),
     ] = True,
 ) -> None:
     """Store papers from files: arXiv API/OAI-PMH/RSS XML, HF JSON, JSONL, Kaggle, CSV, BibTeX, Markdown.
@@ -38,6 +52,7 @@ def ingest(
             if index:
                 task = bar.add_task("keyword index", total=None)
                 radar.sync_index(progress=lambda done, total: bar.update(task, completed=done, total=total))
+            note = _embed(radar, bar) if embed else None
         console.print(
             f"{report.files} file(s): [green]{report.new} new[/green], "
             f"[yellow]{report.updated} updated[/yellow], {report.unchanged} unchanged, "
@@ -47,3 +62,32 @@ def ingest(
         )
         if report.quarantined:
             console.print("see the quarantine with `paperradar stats --quarantine`", style="dim")
+        if note:
+            err.print(note, style="yellow", highlight=False, markup=False)
+
+
+def _embed(radar: Radar, bar: Progress) -> str | None:
+    """Embed the stored papers without a vector when they are few enough (search by meaning covers them from the
+    first search on); else, or when the model cannot be loaded, the line that says what to run."""
+    from paperradar.embed import EmbedderError
+
+    try:
+        backlog = radar.coverage().missing
+        if not backlog:
+            return None
+        if backlog > INGEST_EMBED:
+            return radar.coverage().note()
+        task = bar.add_task("embedding", total=backlog)
+        radar.embed(progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except EmbedderError as e:
+        return f"papers stored, not embedded: {e}"
+    except KeyboardInterrupt:
+        cov = radar.coverage()
+        err.print(
+            f"interrupted: papers stored, {cov.embedded:,} of {cov.total:,} embedded (saved); "
+            "run `paperradar embed` to go on",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(EXIT_FAILURE) from None
+    return None

@@ -55,12 +55,50 @@ def query_terms(q: Query) -> list[str]:
 _WORD_TAIL = re.compile(r"\w{0,5}\b")
 
 
-def _find(stems: set[str], text: str) -> list[tuple[int, int, str]]:
-    """(start, end, stem) of the words of ``text`` that start with one of ``stems`` and end within a few letters
-    (a suffix); a plain alternation over the lowercased text, the fastest form of this in Python's re."""
-    if not stems or not text:
+@dataclass(frozen=True)
+class Terms:
+    """What explaining a query's hits needs of the query, worked out once per search (not once per hit)."""
+
+    shown: dict[str, str]  # stem -> the query term it stands for (what "matches ..." lists)
+    base_stems: frozenset[str]  # stems of the words the reader typed (free words and phrase words)
+    pattern: re.Pattern[str] | None  # an alternation of the stems, longest first
+    words: dict[str, str]  # the typed words (coverage counts them) -> their stems
+    synonyms: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (acronym stem, expansion stems, words)
+    free: tuple[str, ...]  # the query's free terms
+
+
+def terms_of(q: Query) -> Terms:
+    """The :class:`Terms` of ``q``."""
+    terms = query_terms(q)
+    shown = {stem(t): t for t in terms}
+    base = set(q.free_terms) | {w.lower() for p in q.phrases for w in _WORDS.findall(p)}
+    pattern = re.compile("|".join(re.escape(x) for x in sorted(shown, key=len, reverse=True))) if shown else None
+    words = [w for w in q.free_terms + [x.lower() for p in q.phrases for x in _WORDS.findall(p)] if w]
+    synonyms = tuple(
+        (stem(short), tuple(stem(x) for x in long.split()), (short, *long.split())) for short, long in q.synonyms
+    )
+    return Terms(
+        shown,
+        frozenset(stem(t) for t in base if t),
+        pattern,
+        {w: stem(w) for w in words},
+        synonyms,
+        tuple(q.free_terms),
+    )
+
+
+def _find(stems: set[str] | Terms, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of the words of ``text`` that start with one of ``stems`` (or a query's stems) and end
+    within a few letters (a suffix); a plain alternation over the lowercased text, the fastest form of this in
+    Python's re."""
+    if isinstance(stems, Terms):
+        pattern = stems.pattern
+    elif stems:
+        pattern = re.compile("|".join(re.escape(x) for x in sorted(stems, key=len, reverse=True)))
+    else:
+        pattern = None
+    if pattern is None or not text:
         return []
-    pattern = re.compile("|".join(re.escape(x) for x in sorted(stems, key=len, reverse=True)))
     low = text.lower()
     out = []
     for m in pattern.finditer(low):
@@ -81,20 +119,19 @@ def explain(
     *,
     similarity: float | None,
     keyword_rank: int | None,
+    terms: Terms | None = None,
 ) -> Explanation:
-    """How ``q`` relates to this paper."""
-    terms = query_terms(q)
-    stems = {stem(t): t for t in terms}
-    base = set(q.free_terms) | {w.lower() for p in q.phrases for w in _WORDS.findall(p)}
-    base_stems = {stem(t) for t in base if t}
+    """How ``q`` relates to this paper (``terms``: :func:`terms_of` ``q``, when explaining several papers)."""
+    t = terms or terms_of(q)
+    stems, base_stems = t.shown, t.base_stems
     text = " ".join(abstract.split())
-    in_abstract = _find(set(stems), text)
-    found = dict.fromkeys(stems[x] for _s, _e, x in [*_find(set(stems), title), *in_abstract])
+    in_abstract = _find(t, text)
+    found = dict.fromkeys(stems[x] for _s, _e, x in [*_find(t, title), *in_abstract])
     author_hits = [a for a in authors for _c, v in q.fields if _c == "authors" and v.lower() in a.lower()] or [
-        a for a in authors if len(q.free_terms) >= 2 and all(t in a.lower() for t in q.free_terms)
+        a for a in authors if len(t.free) >= 2 and all(w in a.lower() for w in t.free)
     ]
     ex = Explanation(matched=list(found))
-    ex.coverage = len(base_stems & {stem(t) for t in found}) / len(base_stems) if base_stems else 0.0
+    ex.coverage = len(base_stems & {stem(w) for w in found}) / len(base_stems) if base_stems else 0.0
     if author_hits:
         ex.coverage = 1.0  # the reader named an author of this paper
     if found:
@@ -146,18 +183,18 @@ def meaning(similarity: float) -> float:
     return min(1.0, max(0.0, (similarity - SIMILARITY_FLOOR) / (SIMILARITY_CEIL - SIMILARITY_FLOOR)))
 
 
-def coverage(q: Query, title: str, abstract: str) -> float:
+def coverage(q: Query, title: str, abstract: str, terms: Terms | None = None) -> float:
     """The share of the query's words (stems) that the title or abstract contains; a word spelled out by an acronym
-    the text uses (or the other way round) counts as found."""
-    words = [w for w in q.free_terms + [x.lower() for p in q.phrases for x in _WORDS.findall(p)] if w]
+    the text uses (or the other way round) counts as found. ``terms``: :func:`terms_of` ``q``, computed once."""
+    words = (terms or terms_of(q)).words
     if not words:
         return 0.0
     low = f"{title} {abstract}".lower()
-    present = {w for w in set(words) if _has_word(low, stem(w))}
-    for short, long in q.synonyms:
-        if _has_word(low, stem(short)) or all(_has_word(low, stem(x)) for x in long.split()):
-            present |= {w for w in words if w == short or w in long.split()}
-    return len(present) / len(set(words))
+    present = {w for w, st in words.items() if _has_word(low, st)}
+    for short, long, named in (terms or terms_of(q)).synonyms:
+        if _has_word(low, short) or all(_has_word(low, x) for x in long):
+            present |= {w for w in words if w in named}
+    return len(present) / len(words)
 
 
 def _has_word(low: str, prefix: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ EXPANSION_ADD = 128
 EXPANSION_SEARCH = 512
 
 
+def _usearch_index() -> Any:
+    """usearch's Index class, with onnxruntime (the query encoder's runtime) imported first when it is installed:
+    importing onnxruntime after usearch crashes the process (SIGSEGV in onnxruntime's module init, usearch 2 /
+    onnxruntime 1.x on this platform), and a search imports the encoder lazily, sometimes after the vector index."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
+
+
 class VectorIndex(abc.ABC):
     """Nearest neighbours by cosine similarity over unit vectors, keyed by paper id."""
 
@@ -27,6 +39,27 @@ class VectorIndex(abc.ABC):
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """(those of ``ids`` the index holds, their vectors as float32 rows), read from the index itself (a million
+        papers' vectors are in memory or memory-mapped: no database reads)."""
+        rows = self._rows()
+        found = [i for i in ids if i in rows]
+        if not found:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return found, self._take([rows[i] for i in found])
+
+    def _rows(self) -> dict[str, int]:
+        """Paper id -> row (or graph key), built once per opened index."""
+        cached: dict[str, int] | None = getattr(self, "_row_of", None)
+        if cached is None:
+            cached = {pid: n for n, pid in enumerate(self.ids) if pid}
+            self._row_of = cached
+        return cached
+
+    @abc.abstractmethod
+    def _take(self, rows: list[int]) -> np.ndarray:
+        """The vectors at ``rows`` (float32)."""
 
 
 class ExactIndex(VectorIndex):
@@ -96,6 +129,9 @@ class ExactIndex(VectorIndex):
         top = top[np.argsort(-sims[top])]
         return [(self.ids[i], float(sims[i])) for i in top if self.ids[i]][: k - dropped]
 
+    def _take(self, rows: list[int]) -> np.ndarray:
+        return self.matrix[rows]
+
 
 class HnswIndex(VectorIndex):
     """usearch HNSW graph (f16 storage, cosine), saved beside the database and memory-mapped on reopen.
@@ -116,8 +152,7 @@ class HnswIndex(VectorIndex):
     def build(cls, ids: list[str], matrix: np.ndarray, path: Path | None = None) -> HnswIndex:
         """Build from vectors; when ``path`` is given, save it there and return it reopened memory-mapped, as every
         later process will use it (the graph built in memory, ≈ 1 GB at 1M papers, is dropped)."""
-        from usearch.index import Index
-
+        Index = _usearch_index()
         index = Index(
             ndim=matrix.shape[1],
             metric="cos",
@@ -136,8 +171,7 @@ class HnswIndex(VectorIndex):
     @classmethod
     def open(cls, ids: list[str], path: Path) -> HnswIndex:
         """Memory-map a saved index."""
-        from usearch.index import Index
-
+        Index = _usearch_index()
         index: Any = Index.restore(str(path), view=True)
         index.expansion_search = EXPANSION_SEARCH  # not saved with the graph
         return cls(ids, index)
@@ -146,8 +180,7 @@ class HnswIndex(VectorIndex):
     def extend(cls, ids: list[str], path: Path, new_ids: list[str], matrix: np.ndarray) -> HnswIndex:
         """Load the saved index, add (or replace) the vectors of ``new_ids``, save it, and reopen it mapped;
         ``ids`` is updated in place."""
-        from usearch.index import Index
-
+        Index = _usearch_index()
         index: Any = Index.restore(str(path), view=False)
         keys = {pid: k for k, pid in enumerate(ids) if pid}
         fresh = []
@@ -168,6 +201,10 @@ class HnswIndex(VectorIndex):
         index.save(str(path))
         del index
         return cls.open(ids, path)
+
+    def _take(self, rows: list[int]) -> np.ndarray:
+        got = self.index.get(np.asarray(rows, dtype=np.uint64), dtype=np.float32)  # type: ignore[attr-defined]
+        return np.vstack(got).astype(np.float32) if isinstance(got, tuple) else np.asarray(got, dtype=np.float32)
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         if not self.live:
