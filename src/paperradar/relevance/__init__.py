@@ -66,7 +66,8 @@ def build_scorer(
     if profile.seeds and profile.lexical is None:
         # seed papers present in this database, embedded with this model (a built-in profile ships its seeds'
         # vectors and lexical model instead)
-        seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
+        # (by their present ids: a title-only seed may since have merged into its arXiv record)
+        seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, store.papers.resolve(profile.seeds))
         if len(seed_ids_in_db):
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
     lexical = [profile.lexical] if profile.lexical is not None else []
