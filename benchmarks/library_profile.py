@@ -5,12 +5,12 @@ held-out week are the "library"; the held-out week's papers are ranked by the li
 `efficiency` profile. Reported: precision@20 and recall@50 of that sub-area's labelled papers in the week, and the
 recall of the `relevant` flag.
 
-Then `teach` is simulated on a pool of other weeks' papers: every judged paper of the dev labels (curated sub-area
-lists and the 0/1/2 relevance judgments) outside the week and the library, plus random unjudged papers. The simulated
-reader answers only from judgments: like when the paper is listed in the sub-area, dislike when it is listed in
-another sub-area or judged not relevant (0), and skips papers it cannot judge (unjudged, or judged relevant to
-efficiency without a sub-area), as a reader skips what they cannot place. Skips are counted, not answers: "10
-answers" means ten likes or dislikes. The control answers random pool papers the same way.
+Then `teach` is simulated on a pool of other weeks' papers: judged papers of the dev labels (curated sub-area lists
+and the 0/1/2 relevance judgments) outside the week and the library (a random 400), plus random unjudged papers.
+The simulated reader answers only from judgments: like when the paper is listed in the sub-area, dislike when it is
+listed in another sub-area or judged not relevant (0); it skips papers it cannot judge (unjudged, or judged
+relevant to efficiency without a sub-area), as a reader skips what they cannot place. Skips are counted, not
+answers: "10 answers" means ten likes or dislikes. The control answers random pool papers the same way.
 
     PYTHONPATH=src python benchmarks/library_profile.py [--week 2025-W21] [--pool 250]
 
@@ -84,6 +84,7 @@ def main() -> None:
     ap.add_argument("--week", default="2025-W21")
     ap.add_argument("--seeds", type=int, default=30)
     ap.add_argument("--pool", type=int, default=250, help="random unjudged papers of other weeks in the teach pool")
+    ap.add_argument("--pool-judged", type=int, default=400, help="judged papers of other weeks in the pool (0: all)")
     ap.add_argument("--background", type=int, default=150, help="further ordinary papers in the database")
     ap.add_argument("--repeats", type=int, default=1, help="random-answer controls (different seeds)")
     ap.add_argument("--week-others", type=int, default=0, help="the week's unlabelled papers kept (0: all)")
@@ -114,6 +115,10 @@ def main() -> None:
     # what teach may ask about: every judged paper of other weeks plus random unjudged ones (which the simulated
     # reader skips)
     pool_judged = sorted(i for i in judged if i in rows and week_of(day[i]) != args.week and i not in set(seeds))
+    if args.pool_judged and len(pool_judged) > args.pool_judged:
+        # a sample: every judged paper at once would make the collection (the profile's weak negatives) a third
+        # efficiency papers, where a real day's listing holds about a tenth
+        pool_judged = sorted(random.Random(2).sample(pool_judged, args.pool_judged))
     pool = [*pool_judged, *rest[: args.pool]]
     background = rest[args.pool : args.pool + args.background]
     builtin_seed_file = Path("src/paperradar/relevance/profiles/efficiency_seed_ids.txt")

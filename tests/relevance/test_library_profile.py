@@ -136,3 +136,37 @@ def test_recently_added_items_weigh_double():
     assert len(weighted) == 10 and [p.title for p in weighted[8:]] == ["P8", "P7"]  # the newest quarter again
     undated = [Paper(title=f"P{i}") for i in range(8)]
     assert _weighted(undated) == undated
+
+
+def test_a_dislike_pushes_down_what_is_closer_to_it_than_to_the_seeds():
+    """`teach` asks about papers near the threshold, among the profile's own sub-areas: disliking one must not push
+    down the seed-like papers around it, only those nearer the disliked paper than to any seed or liked paper."""
+    import numpy as np
+
+    from paperradar.models import Paper
+    from paperradar.relevance.profiles import parse_profile
+    from paperradar.relevance.scorer import ProfileScorer
+
+    def unit(*xs):
+        v = np.zeros(8)
+        v[: len(xs)] = xs
+        return v / np.linalg.norm(v)
+
+    profile = parse_profile(
+        'name = "t"\ndescription = "x"\nseeds = ["2401.00001", "2401.00002", "2401.00003"]\n', "t.toml"
+    )
+    seeds = np.stack([unit(1, 0.05), unit(1, -0.05), unit(1, 0, 0.05)])
+    disliked = unit(0.8, 0.6)  # a neighbouring sub-area
+    papers = [Paper(id=i, title=i) for i in ("seedlike", "between", "dislike-like")]
+    vectors = np.stack([unit(1, 0.3), unit(0.9, 0.45), unit(0.78, 0.62)])
+    plain = ProfileScorer(profile, np.zeros((0, 8)), seeds=seeds).score(papers, vectors)
+    taught = ProfileScorer(profile, np.zeros((0, 8)), seeds=seeds, dislikes={"d": (disliked, "D")}).score(
+        papers, vectors
+    )
+    before, after = ({s.id: s.score for s in run} for run in (plain, taught))
+    assert after["seedlike"] == pytest.approx(before["seedlike"])  # nearer a seed than the dislike: untouched
+    assert after["dislike-like"] < before["dislike-like"] - 0.01  # nearer the dislike: pushed down
+    liked = ProfileScorer(
+        profile, np.zeros((0, 8)), seeds=seeds, likes={"l": (disliked, "L")}, dislikes={"d": (unit(0, 1), "D")}
+    ).score(papers, vectors)
+    assert {s.id: s.score for s in liked}["dislike-like"] > before["dislike-like"]
