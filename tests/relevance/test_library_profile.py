@@ -118,6 +118,13 @@ def test_profiles_new_from_a_zotero_library_then_teach(runner, filled_db, hashin
     with _closing(Store(filled_db)) as store:
         fb = store.feedback.of_profile(feedback_key("mine"))
         assert sorted(fb.values()) == ["dislike", "like"]
+        latest = store.papers.latest_day()[:10]
+    # the README's third command: the first digest, without --date (the stored papers are not today's)
+    r = runner.invoke(app, ["--db", db, "digest", "--interest", "mine", "--no-mark", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert f"this is the digest of {latest}" in r.output
+    digest = json.loads(r.output[r.output.index("{") :])
+    assert digest["day"] == latest and digest["items"] >= 1 and digest["considered"] > 0
 
 
 def test_profiles_new_refuses_unreadable_files(runner, db_path, tmp_path):
