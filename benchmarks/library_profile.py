@@ -55,7 +55,9 @@ def metrics(scored, positives: set[str], judged: set[str]) -> dict[str, float]:
     ranked = [s.id for s in scored]
     top20 = ranked[:20]
     sel = {s.id for s in scored if s.relevant}
+    hits = [n for n, i in enumerate(ranked, 1) if i in positives]
     return {
+        "ap": sum(k / n for k, n in enumerate(hits, 1)) / max(1, len(positives)),
         "p@20": sum(i in positives for i in top20) / 20,
         "unjudged@20": sum(i not in judged for i in top20),
         "recall@50": sum(i in positives for i in ranked[:50]) / max(1, len(positives)),
@@ -107,7 +109,7 @@ def main() -> None:
     if args.week_others and len(week_rest) > args.week_others:
         week_rest = rng0.sample(week_rest, args.week_others)  # a sample keeps the run short on a shared machine
     week_ids = sorted(positives) + week_rest
-    others = sorted((i for i in topic_ids if i in rows and week_of(day[i]) != args.week), key=lambda i: day[i])
+    others = sorted((i for i in topic_ids if i in rows and week_of(day[i]) != args.week), key=lambda i: (day[i], i))
     rng = random.Random(0)
     seeds = rng.sample(others, args.seeds)
     rest = [i for i in rows if week_of(day[i]) != args.week and i not in set(seeds) and i not in judged]
@@ -207,20 +209,21 @@ def main() -> None:
     )
     out.append("")
     out.append(
-        "| ranking | precision@20 | unjudged in top 20 | recall@50 | recall of `relevant` | selected "
+        "| ranking | precision@20 | AP | unjudged in top 20 | recall@50 | recall of `relevant` | selected "
         "| likes in answers | skipped |"
     )
-    out.append("|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         out.append(
-            f"| {name} | {r['p@20']:.2f} | {int(r['unjudged@20'])} | {r['recall@50']:.2f} | "
+            f"| {name} | {r['p@20']:.2f} | {r['ap']:.3f} | {int(r['unjudged@20'])} | {r['recall@50']:.2f} | "
             f"{r['recall_of_relevant']:.2f} | {int(r['selected'])} | "
             f"{int(r['likes']) if 'likes' in r else ''} | {int(r['skips']) if 'skips' in r else ''} |"
         )
     out.append("")
     out.append(
         f"Labels are incomplete (an unlabelled paper in the top 20 may still be on {args.topic}), so precision is a "
-        f"lower bound. Embedding {t_embed:.0f} s, profile {t_build:.0f} s, total {total:.0f} s."
+        f"lower bound. AP: average precision of the week's {len(positives)} sub-area papers over the whole ranking. "
+        f"Embedding {t_embed:.0f} s, profile {t_build:.0f} s, total {total:.0f} s."
     )
     out.append("")
     out.append("    PYTHONPATH=src python benchmarks/library_profile.py " + " ".join(sys.argv[1:]))
