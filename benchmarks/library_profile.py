@@ -187,7 +187,8 @@ def main() -> None:
                     r["likes"], r["skips"] = likes, skips
                     label = "teach" if mode == "teach" else "random"
                     results[
-                        f"library + {answers} {label} answers" + (f" (seed {mode[6:]})" if args.repeats > 1 else "")
+                        f"library + {answers} {label} answers"
+                        + (f" (seed {mode[6:]})" if args.repeats > 1 and mode != "teach" else "")
                     ] = r
         store.close()
     total = time.time() - t0
