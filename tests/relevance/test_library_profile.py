@@ -177,3 +177,19 @@ def test_a_dislike_pushes_down_what_is_closer_to_it_than_to_the_seeds():
         profile, np.zeros((0, 8)), seeds=seeds, likes={"l": (disliked, "L")}, dislikes={"d": (unit(0, 1), "D")}
     ).score(papers, vectors)
     assert {s.id: s.score for s in liked}["dislike-like"] > before["dislike-like"]
+
+
+def test_a_later_run_with_title_only_records_finds_their_arxiv_records(filled_db, tmp_path):
+    """The arXiv records are stored first (an earlier fetch or run); a library export without ids, read later,
+    adds no second record and the profile's seeds name the arXiv ids."""
+    from dataclasses import replace
+
+    from paperradar.relevance.library import build_library_profile
+
+    with _closing(Store(filled_db)) as store:
+        stored = [p for p in store.papers.iter() if p.title and p.authors][:4]
+        before = store.papers.count()
+        library = [replace(p, id=None, version=None, source="bibtex:later.bib", abstract="") for p in stored]
+        made = build_library_profile(store, HashingEmbedder(), "later", library, tmp_path, calibration_days=1)
+        assert store.papers.count() == before  # one record per paper
+        assert set(made.profile.seeds) == {p.id for p in stored}

@@ -523,6 +523,27 @@ class PaperRepo:
             found.update(conn.execute(f"SELECT alias, paper_id FROM paper_aliases WHERE alias IN ({marks})", chunk))
         return list(dict.fromkeys(found.get(i, i) for i in wanted))
 
+    def stored_ids(self, papers: Sequence[Paper]) -> list[str | None]:
+        """The id each paper is stored under (its arXiv id, else the stored record with its title and first author:
+        a title-only library record may live in an arXiv record written earlier), None for one not stored."""
+        conn = self.db.conn
+        out: list[str | None] = []
+        for p in papers:
+            key = self.resolve([p.key])[0]
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (key,)).fetchone():
+                out.append(key)
+                continue
+            row = (
+                None
+                if p.id
+                else conn.execute(
+                    "SELECT id FROM papers WHERE dedup_key = ? ORDER BY id LIKE 'title:%', pk LIMIT 1",
+                    (dedup_key(p.title, p.authors),),
+                ).fetchone()
+            )
+            out.append(row[0] if row else None)
+        return out
+
     def versions(self, paper_id: str) -> list[Version]:
         """The version history of one paper, oldest first."""
         return self._versions(self.db.conn, paper_id)
