@@ -192,6 +192,7 @@ class IngestReport:
     unchanged: int = 0
     quarantined: int = 0
     files: int = 0
+    merged: int = 0  # title-only records merged into the arXiv record of the same paper
 
     def add(self, other: IngestReport) -> None:
         """Add another report's counts to this one."""
@@ -200,6 +201,7 @@ class IngestReport:
         self.unchanged += other.unchanged
         self.quarantined += other.quarantined
         self.files += other.files
+        self.merged += other.merged
 
     @property
     def changed(self) -> int:

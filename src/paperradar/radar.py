@@ -552,7 +552,7 @@ class Radar:
         from paperradar.relevance.library import least_sure, teach_pool
 
         profile = self.profile(name, reader)
-        answered = set(self.feedback_of(name, reader)) | set(profile.seeds) | set(skip)
+        answered = set(self.feedback_of(name, reader)) | set(self.store.papers.resolve(profile.seeds)) | set(skip)
         pick = least_sure(self.score(profile, teach_pool(self.store), reader=reader), profile.threshold, answered)
         return pick[0] if pick else None
 

@@ -129,3 +129,58 @@ def test_complete_command_says_what_is_still_incomplete(
     assert "completed 1 of 2" in r.output and "still incomplete (1): 0808.05394" in r.output
     r = runner.invoke(app, ["--db", str(db_path), "complete", "1605.08386", "--base-url", replay_server.url])
     assert "nothing to complete" in r.output
+
+
+def test_a_title_only_record_merges_into_the_arxiv_record_a_later_run_brings(
+    store, replay_server, recordings, tmp_path
+):
+    """Run 1 stores a title-only BibTeX entry (a like and a tag on it) and a bare arXiv id from another file; they
+    cannot be matched yet. `complete` later brings the id's title and authors: the two become one record, the like
+    and the tag follow it, and the old title: id still names it (as a profile's seed file does)."""
+    from paperradar.store import now_iso
+
+    bib = tmp_path / "library.bib"
+    bib.write_text(
+        "@article{stanley2016,\n  title = {Heat-Bath Random Walks with {Markov} Bases},\n"
+        "  author = {Stanley, Caprice and Windisch, Tobias},\n  year = {2016},\n"
+        "  note = {my reading note},\n}\n"
+    )
+    ingest_files(store, [bib, id_file(tmp_path, ["1605.08386"])])
+    [title_id] = [i for i in store.papers.ids() if i.startswith("title:")]
+    assert store.papers.count() == 2
+    store.feedback.set("reader", title_id, "like", now_iso())
+    store.feedback.tag(title_id, "to-read", now_iso())
+    replay_server.handler = arxiv_like(recordings)
+    report = complete_metadata(store, client(replay_server), base_url=replay_server.url)
+    assert report.completed == 1 and report.ingest.merged == 1
+    assert store.papers.ids() == ["1605.08386"]  # one record
+    heat = store.papers.get("1605.08386")
+    assert heat.title == "Heat-bath random walks with Markov bases" and heat.authors[0] == "Caprice Stanley"
+    assert heat.published and heat.abstract
+    assert store.feedback.of_profile("reader") == {"1605.08386": "like"}
+    assert store.feedback.tags("1605.08386") == ["to-read"]
+    assert store.papers.resolve([title_id, "2101.00001"]) == ["1605.08386", "2101.00001"]
+    # the same title-only entry read again later lands on the arXiv record, not a new one
+    ingest_files(store, [bib])
+    assert store.papers.ids() == ["1605.08386"]
+
+
+def test_a_title_only_record_and_an_arxiv_record_in_later_batches_become_one(store):
+    from paperradar.models import Paper
+
+    t = Paper(title="Sparse Mixers", authors=["Ann Lee"], abstract="From my library.", source="csv:lib.csv")
+    t.extra["added"] = "2024-01-01"
+    store.papers.write_batch([t], source="csv", now=now())
+    store.feedback.set("p", t.key, "dislike", now())
+    a = Paper(id="2401.00001", version=1, title="Sparse mixers", authors=["A. Lee", "B. Kim"], source="rss:x")
+    r = store.papers.write_batch([a], source="rss", now=now())
+    assert (r.new, r.merged) == (1, 1) and store.papers.ids() == ["2401.00001"]
+    p = store.papers.get("2401.00001")
+    assert p.abstract == "From my library." and p.extra["added"] == "2024-01-01" and p.title == "Sparse mixers"
+    assert store.feedback.of_profile("p") == {"2401.00001": "dislike"}
+
+
+def now():
+    from paperradar.store import now_iso
+
+    return now_iso()

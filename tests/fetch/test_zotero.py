@@ -13,8 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from paperradar.cli import app
+from paperradar.models import Paper
 from paperradar.sources.http import PoliteClient
 from paperradar.sources.zotero import ZoteroError, fetch_zotero
+from paperradar.store import now_iso
 
 from .conftest import Reply
 
@@ -147,8 +149,45 @@ def test_sync_pages_through_the_library_then_only_what_changed(store, zotero_ser
     fake.items[1] = item("BBBB2222", 15, "GPTQ: Accurate Post-Training Quantization", "2210.17323")
     third = fetch_zotero(store, client(), user=USER, key=KEY, base_url=url)
     assert third.since == 14 and third.items == 1 and third.version == 15
-    # one record per paper still; an unversioned record does not overwrite stored fields (the store's merge rule)
-    assert store.papers.count() == 4 and third.ingest.new == 0
+    # the edit replaces what the item stored: one record, the new title, nothing duplicated
+    assert store.papers.count() == 4 and (third.ingest.new, third.ingest.updated) == (0, 1)
+    assert store.papers.get("2210.17323").title == "GPTQ: Accurate Post-Training Quantization"
+
+
+def test_edits_across_syncs_replace_the_items_fields_but_not_arxivs(store, zotero_server):
+    fake, url = zotero_server
+    fetch_zotero(store, client(), user=USER, key=KEY, base_url=url)
+    [chapter_id] = [i for i in store.papers.ids() if i.startswith("title:")]
+    # arXiv's own record of LoRA arrives (e.g. `paperradar complete` or the daily feed): it owns LoRA's metadata now
+    lora = Paper(
+        id="2106.09685",
+        version=2,
+        title="LoRA: Low-Rank Adaptation of Large Language Models",
+        abstract="arXiv's abstract.",
+        authors=["Edward J. Hu", "Yelong Shen"],
+        source="arxiv-api:test",
+    )
+    store.papers.write_batch([lora], source="arxiv-api:test", now=now_iso())
+    # the reader edits three items in Zotero: a title with an arXiv id, the chapter's title and abstract (its
+    # title-derived id would change), and LoRA's title
+    fake.items[1] = item("BBBB2222", 15, "GPTQ: Accurate Post-Training Quantization", "2210.17323")
+    fake.items[2] = item("CCCC3333", 16, "A book chapter, retitled", None, item_type="bookSection", DOI="10.1000/xyz")
+    fake.items[2]["data"]["abstractNote"] = "The chapter's new abstract."
+    fake.items[4] = item("EEEE5555", 17, "LoRA (my note in the title)", "2106.09685")
+    second = fetch_zotero(store, client(), user=USER, key=KEY, base_url=url)
+    assert second.items == 3 and second.ingest.new == 0 and store.papers.count() == 4
+    assert store.papers.get("2210.17323").title == "GPTQ: Accurate Post-Training Quantization"
+    chapter = store.papers.get(chapter_id)  # the same record, under the id it was first stored with
+    assert chapter.title == "A book chapter, retitled" and chapter.abstract == "The chapter's new abstract."
+    assert chapter.doi == "10.1000/xyz"
+    assert store.papers.get("2106.09685").title == "LoRA: Low-Rank Adaptation of Large Language Models"
+    # an older state of the chapter replayed (the sync state lost, everything sent again) changes nothing
+    fake.items[2] = item("CCCC3333", 12, "An old title", None, item_type="bookSection", DOI="10.1000/xyz")
+    store.state.set(f"zotero:u{USER}::version", "0", now_iso())
+    third = fetch_zotero(store, client(), user=USER, key=KEY, base_url=url)
+    assert third.items == 4 and store.papers.count() == 4
+    assert store.papers.get(chapter_id).title == "A book chapter, retitled"
+    assert third.ingest.new == 0
 
 
 def test_one_collection_by_name(store, zotero_server):

@@ -118,6 +118,13 @@ def test_profiles_new_from_a_zotero_library_then_teach(runner, filled_db, hashin
     with _closing(Store(filled_db)) as store:
         fb = store.feedback.of_profile(feedback_key("mine"))
         assert sorted(fb.values()) == ["dislike", "like"]
+        latest = store.papers.latest_day()[:10]
+    # the README's third command: the first digest, without --date (the stored papers are not today's)
+    r = runner.invoke(app, ["--db", db, "digest", "--interest", "mine", "--no-mark", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert f"this is the digest of {latest}" in r.output
+    digest = json.loads(r.output[r.output.index("{") :])
+    assert digest["day"] == latest and digest["items"] >= 1 and digest["considered"] > 0
 
 
 def test_profiles_new_refuses_unreadable_files(runner, db_path, tmp_path):
@@ -136,3 +143,53 @@ def test_recently_added_items_weigh_double():
     assert len(weighted) == 10 and [p.title for p in weighted[8:]] == ["P8", "P7"]  # the newest quarter again
     undated = [Paper(title=f"P{i}") for i in range(8)]
     assert _weighted(undated) == undated
+
+
+def test_a_dislike_pushes_down_what_is_closer_to_it_than_to_the_seeds():
+    """`teach` asks about papers near the threshold, among the profile's own sub-areas: disliking one must not push
+    down the seed-like papers around it, only those nearer the disliked paper than to any seed or liked paper."""
+    import numpy as np
+
+    from paperradar.models import Paper
+    from paperradar.relevance.profiles import parse_profile
+    from paperradar.relevance.scorer import ProfileScorer
+
+    def unit(*xs):
+        v = np.zeros(8)
+        v[: len(xs)] = xs
+        return v / np.linalg.norm(v)
+
+    profile = parse_profile(
+        'name = "t"\ndescription = "x"\nseeds = ["2401.00001", "2401.00002", "2401.00003"]\n', "t.toml"
+    )
+    seeds = np.stack([unit(1, 0.05), unit(1, -0.05), unit(1, 0, 0.05)])
+    disliked = unit(0.8, 0.6)  # a neighbouring sub-area
+    papers = [Paper(id=i, title=i) for i in ("seedlike", "between", "dislike-like")]
+    vectors = np.stack([unit(1, 0.3), unit(0.9, 0.45), unit(0.78, 0.62)])
+    plain = ProfileScorer(profile, np.zeros((0, 8)), seeds=seeds).score(papers, vectors)
+    taught = ProfileScorer(profile, np.zeros((0, 8)), seeds=seeds, dislikes={"d": (disliked, "D")}).score(
+        papers, vectors
+    )
+    before, after = ({s.id: s.score for s in run} for run in (plain, taught))
+    assert after["seedlike"] == pytest.approx(before["seedlike"])  # nearer a seed than the dislike: untouched
+    assert after["dislike-like"] < before["dislike-like"] - 0.01  # nearer the dislike: pushed down
+    liked = ProfileScorer(
+        profile, np.zeros((0, 8)), seeds=seeds, likes={"l": (disliked, "L")}, dislikes={"d": (unit(0, 1), "D")}
+    ).score(papers, vectors)
+    assert {s.id: s.score for s in liked}["dislike-like"] > before["dislike-like"]
+
+
+def test_a_later_run_with_title_only_records_finds_their_arxiv_records(filled_db, tmp_path):
+    """The arXiv records are stored first (an earlier fetch or run); a library export without ids, read later,
+    adds no second record and the profile's seeds name the arXiv ids."""
+    from dataclasses import replace
+
+    from paperradar.relevance.library import build_library_profile
+
+    with _closing(Store(filled_db)) as store:
+        stored = [p for p in store.papers.iter() if p.title and p.authors][:4]
+        before = store.papers.count()
+        library = [replace(p, id=None, version=None, source="bibtex:later.bib", abstract="") for p in stored]
+        made = build_library_profile(store, HashingEmbedder(), "later", library, tmp_path, calibration_days=1)
+        assert store.papers.count() == before  # one record per paper
+        assert set(made.profile.seeds) == {p.id for p in stored}

@@ -362,3 +362,48 @@ def test_common_jsonl_and_kaggle_keep_their_readers(tmp_path):
     k = tmp_path / "k.json"
     k.write_text(json.dumps({"id": "2305.14314", "submitter": "x", "title": "Q", "authors_parsed": []}) + "\n")
     assert detect(k.read_bytes()).name == "kaggle"
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("bom-crlf.bib", lambda t: "\ufeff" + t["zotero.bib"].replace("\n", "\r\n")),
+        ("jabref.bib", lambda t: "% Encoding: UTF-8\n\n" + t["zotero.bib"] + "\n@Comment{jabref-meta: x;}\n"),
+        ("strings.bib", lambda t: '@preamble{"x"}\n@string{arx = "arXiv"}\n' + t["zotero.bib"]),
+        ("excel.csv", lambda t: "\ufeff" + t["zotero.csv"].replace('","', '";"').replace("\n", "\r\n")),
+        ("bom.ris", lambda t: "\ufeff" + t["zotero.ris"].replace("\n", "\r\n")),
+        ("one-item.json", lambda t: json.dumps(json.loads(t["zotero-csl.json"])[0])),
+        ("indented.json", lambda t: json.dumps(json.loads(t["zotero-csl.json"]), indent=4)),
+    ],
+)
+def test_export_variants_read_as_the_originals(tmp_path, name, make):
+    """Byte order marks, CRLF, JabRef's header and comments, @string/@preamble, Excel's semicolon CSV, a single CSL
+    item instead of an array: the same papers as the export they were made from."""
+    texts = {f.name: f.read_text(encoding="utf-8") for f in EXPORTS.iterdir()}
+    f = tmp_path / name
+    f.write_bytes(make(texts).encode("utf-8"))
+    got = papers(f)
+    q = got["2305.14314"]
+    assert q.title.startswith("QLoRA: Efficient Finetuning") and q.authors == QLORA_AUTHORS
+    assert q.abstract == QLORA_ABSTRACT
+
+
+def test_utf16_csv_and_bom_json_lines_with_capitalized_keys(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_bytes((EXPORTS / "zotero.csv").read_text(encoding="utf-8").encode("utf-16"))
+    assert papers(f)["2305.14314"].authors == QLORA_AUTHORS
+    g = tmp_path / "sheet.jsonl"
+    rows = [{"Title": "Sparse Mixers", "Abstract": "A made-up abstract.", "Authors": "Ann Lee; Bob Kim"}]
+    g.write_text("\ufeff" + "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [p] = papers(g).values()
+    assert (p.title, p.abstract, p.authors) == ("Sparse Mixers", "A made-up abstract.", ["Ann Lee", "Bob Kim"])
+
+
+def test_id_lists_with_several_ids_a_line_or_as_a_markdown_bullet_list(tmp_path):
+    f = tmp_path / "ids.txt"
+    f.write_text("2305.14314, 2210.17323; 2106.09685\n")
+    assert list(papers(f)) == ["2305.14314", "2210.17323", "2106.09685"]
+    md = tmp_path / "reading.md"
+    md.write_text("- https://arxiv.org/abs/2305.14314\n- arxiv.org/abs/2210.17323 my notes\n* 2106.09685\n")
+    src = open_source(md)
+    assert src.name == "ids" and [p.id for p in src.records()] == ["2305.14314", "2210.17323", "2106.09685"]

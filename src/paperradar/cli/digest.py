@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, InterestOpt, app, console, fail, open_radar
+from paperradar.cli.app import EXIT_BAD_INPUT, EXIT_FAILURE, InterestOpt, app, console, err, fail, open_radar
 from paperradar.radar import ReportError
 
 DIGEST_FORMATS = "markdown, html, json or atom"
@@ -26,7 +26,10 @@ def _write(text: str, output: Path | None) -> None:
 @app.command()
 def digest(
     ctx: typer.Context,
-    day: Annotated[str | None, typer.Option("--date", help="The day (YYYY-MM-DD; default today).")] = None,
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="The day (YYYY-MM-DD; default today, else the latest day with papers)."),
+    ] = None,
     interest: InterestOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"{DIGEST_FORMATS}.")] = "markdown",
     reader: Annotated[str, typer.Option("--reader", help="Whose seen-set to use and update.")] = "default",
@@ -41,12 +44,22 @@ def digest(
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}", EXIT_BAD_INPUT)
+    chosen = day is not None
     day = day or date.today().isoformat()
     try:
         date.fromisoformat(day)
     except ValueError:
         fail(f"--date must be YYYY-MM-DD, not {day!r}", EXIT_BAD_INPUT)
     with open_radar(ctx) as radar:
+        latest = (radar.store.papers.latest_day() or "")[:10]
+        if not chosen and len(latest) == 10 and latest < day:
+            # nothing announced today yet (a weekend, or arXiv's evening announcement still to come)
+            err.print(
+                f"no papers stored for {day}; this is the digest of {latest}, the latest day with papers",
+                style="dim",
+                highlight=False,
+            )
+            day = latest
         try:
             d = radar.digest(day, interest, reader=reader, mark=not no_mark)
         except ProfileError as e:

@@ -63,18 +63,24 @@ def build_scorer(
     seed_ids_in_db: list[str] = []
     if profile.seed_vectors is not None and profile.seed_model == embedder.name:
         seeds = profile.seed_vectors
-    if profile.seeds and profile.lexical is None:
-        # seed papers present in this database, embedded with this model (a built-in profile ships its seeds'
-        # vectors and lexical model instead)
-        seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, profile.seeds)
-        if len(seed_ids_in_db):
+    if profile.seeds:
+        # seed papers present in this database, embedded with this model, by their present ids (a title-only seed
+        # may since have merged into its arXiv record)
+        seed_ids_in_db, vecs = store.embeddings.matrix(embedder.name, store.papers.resolve(profile.seeds))
+        if len(seed_ids_in_db) and profile.lexical is None:
+            # (a profile made from a library ships its seeds' vectors and lexical model already)
             seeds = vecs if seeds is None else np.vstack([seeds, vecs])
     lexical = [profile.lexical] if profile.lexical is not None else []
     if model is not None:  # a model made with another embedder: its words still count
         lexical.append(model.lexical)
-    own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes), caches)
-    if own is not None:
-        lexical.append(own)
+    if profile.lexical is None or likes or dislikes:
+        own = _own_lexical(store, profile, [*seed_ids_in_db, *likes], list(dislikes), caches)
+        if own is not None and profile.lexical is not None and len(seed_ids_in_db) >= 3:
+            # the shipped model's seeds and the reader's answers in one model: a model of three likes alone,
+            # averaged with the seeds' model, would outweigh thirty seeds with three papers
+            lexical = [own]
+        elif own is not None:
+            lexical.append(own)
     return ProfileScorer(
         profile,
         prototypes,

@@ -17,7 +17,7 @@ import numpy as np
 
 from paperradar.embed import Embedder, paper_text
 from paperradar.ingest import ingest_items
-from paperradar.models import Paper, last_name, normalize_title
+from paperradar.models import TITLE_ID_PREFIX, Paper, last_name, normalize_title
 from paperradar.relevance.build import pack_seeds
 from paperradar.relevance.profiles import Profile, parse_profile
 from paperradar.relevance.scorer import Scored
@@ -222,7 +222,12 @@ def build_library_profile(
     if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,64}", name):
         raise ValueError(f"profile name {name!r}: use 1-64 letters, digits, '-', '_' or '.'")
     ingest_items(store, list(library), source=f"library:{name}")
-    usable = [p for p in library if p.title]
+    # seeds are named by their stored ids: a title-only paper may be stored in its arXiv record (an earlier run)
+    usable = [
+        replace(p, id=i) if i and not p.id and not i.startswith(TITLE_ID_PREFIX) else p
+        for p, i in zip(library, store.papers.stored_ids(library), strict=True)
+    ]
+    usable = [p for p in usable if p.title]
     if len(usable) < 3:
         raise ValueError(f"the library has {len(usable)} paper(s) with a title; a profile needs at least 3")
     vectors = embedder.embed_batch([paper_text(p.title, p.abstract) for p in usable])

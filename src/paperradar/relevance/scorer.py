@@ -233,10 +233,7 @@ class ProfileScorer(Scorer):
         liked_ids = list(self.likes)
         like_sims = vectors @ np.stack([v for v, _ in self.likes.values()]).T if self.likes else None
         dis_sims = vectors @ np.stack([v for v, _ in self.dislikes.values()]).T if self.dislikes else None
-        if like_sims is not None:
-            raw = raw + W_FEEDBACK * np.clip((like_sims.max(axis=1) - 0.5) / 0.1, 0, 3)
-        if dis_sims is not None:
-            raw = raw - W_FEEDBACK * np.clip((dis_sims.max(axis=1) - 0.5) / 0.1, 0, 3)
+        raw = raw + self._relative_feedback(vectors, like_sims, dis_sims)
         cats = self._category_factor(papers)
         score = _sigmoid(SLOPE * raw - OFFSET) * cats
         out = []
@@ -262,6 +259,25 @@ class ProfileScorer(Scorer):
                 why.append("outside the profile's categories")
             s = float(score[n])
             out.append(Scored(p.id or "", s, s >= self.profile.threshold, "; ".join(why) or "no evidence", p.title))
+        return out
+
+    def _relative_feedback(
+        self, vectors: np.ndarray, like_sims: np.ndarray | None, dis_sims: np.ndarray | None
+    ) -> np.ndarray:
+        """Log-odds for being closer to a liked paper than to any disliked one, and taken away for being closer to a
+        disliked paper than to any seed or liked one (nearest-neighbour style). The papers `teach` asks about lie
+        near the threshold, among the profile's own papers: an absolute "near a dislike" penalty would push down
+        every seed-like paper near it too, which is what a reader who disliked a neighbouring sub-area did not say."""
+        out = np.zeros(len(vectors))
+        pos_parts = [like_sims] if like_sims is not None else []
+        if self.seeds is not None and len(self.seeds):
+            pos_parts.append(vectors @ self.seeds.T)
+        pos = np.hstack(pos_parts).max(axis=1) if pos_parts else np.full(len(vectors), -1.0)
+        dis = dis_sims.max(axis=1) if dis_sims is not None else np.full(len(vectors), -1.0)
+        if like_sims is not None:
+            out += W_FEEDBACK * np.clip((like_sims.max(axis=1) - np.maximum(0.5, dis)) / 0.1, 0, 3)
+        if dis_sims is not None:
+            out -= W_FEEDBACK * np.clip((dis - np.maximum(0.5, pos)) / 0.1, 0, 3)
         return out
 
     def _feedback(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:

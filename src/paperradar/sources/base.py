@@ -98,12 +98,24 @@ def _why_not(head: bytes) -> str:
     return f"it starts with {start!r}, and each format was tried: {tried} (force one with --format NAME)"
 
 
+def _utf8(data: bytes) -> bytes:
+    """UTF-8 without a byte order mark: exports made on Windows (Excel's "Unicode text", some CSVs) start with one,
+    or are UTF-16, which every reader would otherwise refuse."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return data
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
 def open_source(path: Path, fmt: str | None = None) -> Source:
     """Read ``path`` and return the matching source, or raise SourceError with a one-line reason."""
     try:
         data = read_bytes(path)
     except OSError as e:
         raise SourceError(f"{path}: cannot read ({e.strerror or e})") from e
+    data = _utf8(data)
     if not data.strip():
         raise SourceError(f"{path}: file is empty")
     cls = detect(data, str(path), fmt)

@@ -15,10 +15,17 @@ from paperradar.sources.ids import arxiv_id_from_doi, find_arxiv_id, find_doi
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _ID_LINE = re.compile(
-    r"^(?:arxiv:\s*|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|doi:\s*|https?://(?:dx\.)?doi\.org/)?"
+    r"^(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|doi:\s*|https?://(?:dx\.)?doi\.org/)?"
     r"(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?|10\.\d{4,9}/\S+)",
     re.I,
 )
+
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def _arxiv(token: str) -> tuple[str, int | None] | None:
+    return split_arxiv_id(token) or find_arxiv_id(token) or arxiv_id_from_doi(find_doi(token))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -32,9 +39,13 @@ def parse_ids(text: str, origin: str) -> Iterator[Item]:
     """One id-only Paper per line naming an arXiv paper; a Rejected per line that names none (or a DOI that is not
     arXiv's, whose metadata paperradar cannot complete)."""
     for n, line in _lines(text):
-        token = line.split()[0]
-        found = split_arxiv_id(token) or find_arxiv_id(token) or arxiv_id_from_doi(find_doi(token))
-        if found:
+        tokens = [t for t in _SEPARATORS.split(line) if t]
+        if not tokens:
+            continue  # only separators
+        token = tokens[0]
+        # several ids on a line ("2305.14314, 2210.17323"): each is a paper; other words after an id are notes
+        found_all = [f for t in tokens if (f := _arxiv(t))] if _arxiv(token) else []
+        for found in found_all:
             yield Paper(
                 id=found[0],
                 version=found[1],
@@ -43,7 +54,9 @@ def parse_ids(text: str, origin: str) -> Iterator[Item]:
                 extra={"incomplete": ["title", "abstract"]},
                 raw=line,
             )
-        elif doi := find_doi(token):
+        if found_all:
+            continue
+        if doi := find_doi(token):
             yield Rejected(f"line {n}", f"DOI {doi} is not an arXiv DOI; paperradar completes arXiv papers only", line)
         else:
             yield Rejected(f"line {n}", "no arXiv id, arXiv URL or DOI", line[:10000])

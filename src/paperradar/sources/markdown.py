@@ -95,9 +95,12 @@ class MarkdownList(Source):
 
     @classmethod
     def sniff(cls, head: bytes, filename: str) -> bool:
-        return filename.lower().endswith((".md", ".markdown")) or bool(
-            re.search(rb"^\s*(?:[-*]\s+)?\[[^\]]+\]\(https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/", head, re.M)
-        )
+        if re.search(rb"^\s*(?:[-*]\s+)?\[[^\]]+\]\(https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/", head, re.M):
+            return True
+        # a .md file that is a bullet list of bare ids or URLs is an id list (which sniffs after this reader)
+        from paperradar.sources.idlist import IdList
+
+        return filename.lower().endswith((".md", ".markdown")) and not IdList.sniff(head, filename)
 
     def records(self) -> Iterator[Item]:
         yield from parse_markdown(fix_text(self.data.decode("utf-8", "replace")), self.origin)

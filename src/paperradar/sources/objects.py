@@ -44,8 +44,15 @@ FOREIGN_MARKERS = (
 
 
 def _first(obj: dict[str, Any], keys: Iterable[str]) -> Any:
+    keys = list(keys)
     for k in keys:
         v = obj.get(k)
+        if v not in (None, "", [], {}):
+            return v
+    # spreadsheets turned into JSON capitalize their headers ("Title", "Abstract", "Authors")
+    lower = {str(k).lower().replace(" ", "_"): v for k, v in obj.items()}
+    for k in keys:
+        v = lower.get(k.lower())
         if v not in (None, "", [], {}):
             return v
     return None

@@ -2,7 +2,9 @@
 
 Items are read page by page (``start``/``limit``, following the ``Link: rel="next"`` header) and incrementally:
 the library version of the last sync (``Last-Modified-Version``) is kept, the next sync asks only for items changed
-``since`` it, and an unchanged library answers 304. The API key travels in the ``Zotero-API-Key`` header only, so it
+``since`` it, and an unchanged library answers 304. An edited item comes back with a higher item ``version``; the
+store lets it replace the fields that item stored (not arXiv's own metadata; see store/papers.py), and its item
+key keeps it one record when its title changes. The API key travels in the ``Zotero-API-Key`` header only, so it
 never appears in a URL, an error message or a log.
 """
 
@@ -130,9 +132,15 @@ def fetch_zotero(
             if data.get("itemType") in _SKIP_TYPES or data.get("deleted"):
                 continue
             try:
-                items.append(paper_from_object(obj, f"zotero:{user}"))
+                paper = paper_from_object(obj, f"zotero:{user}")
             except (ValueError, TypeError) as e:
                 items.append(Rejected(f"item {obj.get('key', n)}", str(e), orjson.dumps(obj).decode()[:10000]))
+                continue
+            # the item's identity and edit count: a later sync's edit replaces what this item stored
+            paper.extra["item_key"] = f"zotero:{'g' if group else 'u'}{user}:{obj.get('key')}"
+            if isinstance(obj.get("version"), int):
+                paper.extra["item_version"] = obj["version"]
+            items.append(paper)
         report.items += len(items)
         report.ingest.add(ingest_items(store, items, source=f"zotero:{user}"))
         if progress:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from paperradar.models import IngestReport, Paper, Rejected, Version, dedup_key
+from paperradar.models import TITLE_ID_PREFIX, IngestReport, Paper, Rejected, Version, dedup_key
 
 if TYPE_CHECKING:
     from paperradar.store.db import Database
@@ -55,6 +55,9 @@ _MERGE_FILL = (
     "journal_ref",
 )
 _CHUNK = 500
+_TITLE_END = TITLE_ID_PREFIX[:-1] + chr(ord(TITLE_ID_PREFIX[-1]) + 1)  # ids in [title:, title;) are title-only
+# Tables naming papers by id whose rows follow a title-only record merged into its arXiv record.
+_FOLLOW = ("feedback", "tags", "shown", "paper_topics", "topic_weeks")
 
 
 def _dumps(v: Any) -> str:
@@ -96,8 +99,62 @@ def paper_from_row(row: sqlite3.Row) -> Paper:
     )
 
 
+# Which record may overwrite a stored paper's fields (docs/architecture.md, "Which record wins"):
+# - arXiv's own records (API, OAI-PMH, RSS, .abs files, the Kaggle dump) own an arXiv paper's metadata. A later
+#   arXiv version replaces it; no other record does, whatever version its URL names: a library or any later file
+#   only fills fields arXiv left empty.
+# - A paper no arXiv record has described yet belongs to the library record that stored it. A later state of the
+#   same library item replaces its fields: a Zotero item with a higher item version, or the same file (or the same
+#   library) read again with other values. A versioned library source (Zotero) also takes over a record an
+#   unversioned export stored. Any other record only fills empty fields.
+# - An arXiv record replaces a library's copy of the paper (the library's abstract, dates, "added" survive as fills).
+ARXIV_SOURCES = ("arxiv-api:", "arxiv-abs:", "oai-pmh:", "rss:", "kaggle:")
+_EDITABLE = ("title", "abstract", "authors", "doi", "published", "journal_ref", "links")
+
+
+def from_arxiv(p: Paper) -> bool:
+    """Was ``p`` read from arXiv's own metadata (which owns an arXiv paper's fields)?"""
+    return p.source.startswith(ARXIV_SOURCES)
+
+
+def _item_version(p: Paper) -> int | None:
+    v = p.extra.get("item_version")
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _library_edit(incoming: Paper, cur: Paper) -> bool | None:
+    """For two non-arXiv records: True when ``incoming`` is a later state of the library item that owns ``cur``,
+    False when it is an earlier or the same state of it, None when it is another library's record."""
+    iv, cv = _item_version(incoming), _item_version(cur)
+    if iv is not None and (cv is None or incoming.source != cur.source):
+        return True  # a versioned library takes over what an export stored
+    if not incoming.source or incoming.source != cur.source:
+        return None  # (a record that names no source owns nothing)
+    if iv is not None and cv is not None:
+        return iv > cv
+    return any(getattr(incoming, f) and getattr(incoming, f) != getattr(cur, f) for f in _EDITABLE)
+
+
+def _supersedes(incoming: Paper, cur: Paper) -> str | None:
+    """How ``incoming`` replaces the stored ``cur``: "version" (a later arXiv state: the paper is "updated"),
+    "edit" (its owner's later state: fields replaced, status kept), or None (it only fills empty fields)."""
+    if from_arxiv(cur) and not from_arxiv(incoming):
+        return None
+    if incoming.version is not None and cur.version is not None and incoming.version != cur.version:
+        return "version" if incoming.version > cur.version else None  # an arXiv version order is final
+    if not from_arxiv(cur) and not from_arxiv(incoming):
+        edit = _library_edit(incoming, cur)
+        if edit is not None:
+            return "edit" if edit else None
+    if _is_newer(incoming, cur):
+        return "version"
+    if from_arxiv(incoming) and not from_arxiv(cur) and incoming.content_hash != cur.content_hash:
+        return "edit"
+    return None
+
+
 def _is_newer(incoming: Paper, cur: Paper) -> bool:
-    """Does ``incoming`` describe a later state of the paper than ``cur``?"""
+    """Does ``incoming`` describe a later arXiv state of the paper than ``cur``?"""
     if incoming.version is not None and cur.version is not None:
         if incoming.version != cur.version:
             return incoming.version > cur.version
@@ -159,11 +216,11 @@ class PaperRepo:
         papers = [p for p in items if isinstance(p, Paper)]
         rejects = [r for r in items if isinstance(r, Rejected)]
         with self.db.transaction() as conn:
-            existing = self._load_existing(conn, papers)
+            existing, aliases = self._load_existing(conn, papers)
             final: dict[str, tuple[Paper, str, bool]] = {}  # key -> (paper, status, changed)
             bumped: set[str] = set()  # stored papers that got a newer version in this batch
             for p in papers:
-                key = self._resolve_key(p, existing, final)
+                key = self._resolve_key(p, existing, final, aliases)
                 if key in final:
                     cur, status, changed = final[key]
                 elif key in existing:
@@ -172,17 +229,25 @@ class PaperRepo:
                     final[key] = (p, "new", True)
                     report.new += 1
                     continue
-                if _is_newer(p, cur):
+                how = _supersedes(p, cur)
+                if how == "version":
                     if key in existing:
                         status = "updated"
                         report.updated += key not in bumped
                         bumped.add(key)
                     final[key] = (_merge(p, cur), status, True)
+                elif how == "edit":
+                    report.updated += key in existing and not changed
+                    final[key] = (_merge(p, cur), status, True)
                 else:
                     merged = _merge(cur, p)
                     final[key] = (merged, status, changed or merged != cur)
                     report.unchanged += 1
+            absorbed = self._absorb_title_records(final, existing, aliases)
+            report.new -= sum(1 for t in absorbed if t not in existing)
+            report.merged += len(absorbed)
             self._write(conn, final, existing, bumped, now)
+            self._redirect(conn, absorbed)
             for r in rejects:
                 payload_hash = hashlib.sha1(r.payload.encode("utf-8", "replace")).hexdigest()
                 cursor = conn.execute(
@@ -194,10 +259,17 @@ class PaperRepo:
         return report
 
     def _resolve_key(
-        self, p: Paper, existing: dict[str, tuple[Paper, str]], final: dict[str, tuple[Paper, str, bool]]
+        self,
+        p: Paper,
+        existing: dict[str, tuple[Paper, str]],
+        final: dict[str, tuple[Paper, str, bool]],
+        aliases: dict[str, str],
     ) -> str:
         if p.id:
             return p.id
+        item = p.extra.get("item_key")
+        if isinstance(item, str) and item in aliases:  # the same library item, whatever its title is now
+            return aliases[item]
         dk = dedup_key(p.title, p.authors)
         for key, (cur, _s) in existing.items():
             if dedup_key(cur.title, cur.authors) == dk:
@@ -207,9 +279,22 @@ class PaperRepo:
                 return key
         return p.key
 
-    def _load_existing(self, conn: sqlite3.Connection, papers: Sequence[Paper]) -> dict[str, tuple[Paper, str]]:
-        ids = list({p.key for p in papers})
-        dkeys = list({dedup_key(p.title, p.authors) for p in papers if not p.id})
+    def _load_existing(
+        self, conn: sqlite3.Connection, papers: Sequence[Paper]
+    ) -> tuple[dict[str, tuple[Paper, str]], dict[str, str]]:
+        """The stored papers the batch may touch (by id, item key, or title + first author) and the item keys'
+        stored ids. Title-only records are looked up for arXiv records too, so they can be merged into them."""
+        items = list({k for p in papers if isinstance(k := p.extra.get("item_key"), str)})
+        aliases: dict[str, str] = {}
+        for i in range(0, len(items), _CHUNK):
+            chunk = items[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            aliases.update(conn.execute(f"SELECT alias, paper_id FROM paper_aliases WHERE alias IN ({marks})", chunk))
+        ids = list({p.key for p in papers} | set(aliases.values()))
+        with_titles = conn.execute(
+            "SELECT 1 FROM papers WHERE id >= ? AND id < ? LIMIT 1", (TITLE_ID_PREFIX, _TITLE_END)
+        ).fetchone()
+        dkeys = list({dedup_key(p.title, p.authors) for p in papers if not p.id or (with_titles and p.title)})
         out: dict[str, tuple[Paper, str]] = {}
         for col, values in (("id", ids), ("dedup_key", dkeys)):
             for i in range(0, len(values), _CHUNK):
@@ -219,7 +304,41 @@ class PaperRepo:
                     p = paper_from_row(row)
                     p.versions = self._versions(conn, row["id"])
                     out[row["id"]] = (p, row["status"])
-        return out
+        return out, aliases
+
+    @staticmethod
+    def _absorb_title_records(
+        final: dict[str, tuple[Paper, str, bool]], existing: dict[str, tuple[Paper, str]], aliases: dict[str, str]
+    ) -> dict[str, str]:
+        """Merge title-only records (stored, or new in this batch) into the arXiv record of the same paper (same
+        title + first author, or the same library item); return {title id: arXiv id} of those merged away."""
+        titled: dict[str, list[str]] = {}
+        for key, (p, _s) in existing.items():
+            if key.startswith(TITLE_ID_PREFIX):
+                titled.setdefault(dedup_key(p.title, p.authors), []).append(key)
+        for key, (p, _s, _c) in final.items():
+            if key.startswith(TITLE_ID_PREFIX) and key not in existing:
+                titled.setdefault(dedup_key(p.title, p.authors), []).append(key)
+        by_item = {a: k for a, k in aliases.items() if k.startswith(TITLE_ID_PREFIX)}
+        absorbed: dict[str, str] = {}
+        if not titled and not by_item:
+            return absorbed
+        for key in [k for k in final if not k.startswith(TITLE_ID_PREFIX)]:
+            paper, status, _c = final[key]
+            item = paper.extra.get("item_key")
+            found = [*titled.get(dedup_key(paper.title, paper.authors), [])]
+            if isinstance(item, str) and item in by_item:
+                found.append(by_item[item])
+            for t in dict.fromkeys(found):
+                if t in absorbed or t == key:
+                    continue
+                old = final[t][0] if t in final else existing[t][0]
+                paper = _merge(paper, old)
+                absorbed[t] = key
+                final.pop(t, None)
+            if paper is not final[key][0]:
+                final[key] = (paper, status, True)
+        return absorbed
 
     def _write(
         self,
@@ -233,6 +352,7 @@ class PaperRepo:
         updates: list[Any] = []
         versions: list[Any] = []
         cats: list[Any] = []
+        aliases: list[Any] = []
         for key, (p, status, changed) in final.items():
             if not changed:
                 continue
@@ -244,6 +364,8 @@ class PaperRepo:
                 inserts.append(row)
             versions.extend((key, v.version, v.date, v.size) for v in p.versions)
             cats.extend((key, c) for c in p.categories)
+            if isinstance(item := p.extra.get("item_key"), str):
+                aliases.append((item, key))
         if inserts:
             # Assign primary keys here (we hold the write lock) so categories can reference them directly.
             first_pk = conn.execute("SELECT COALESCE(MAX(pk), 0) FROM papers").fetchone()[0] + 1
@@ -271,6 +393,28 @@ class PaperRepo:
                 "date = COALESCE(excluded.date, date), size = COALESCE(excluded.size, size)",
                 versions,
             )
+        if aliases:
+            conn.executemany("INSERT OR REPLACE INTO paper_aliases (alias, paper_id) VALUES (?, ?)", aliases)
+
+    @staticmethod
+    def _redirect(conn: sqlite3.Connection, absorbed: dict[str, str]) -> None:
+        """Drop title-only records merged into arXiv records; their feedback, tags and topic rows follow the arXiv
+        record (where it has its own, those stay), and the old id becomes an alias of the new one."""
+        for old, new in absorbed.items():
+            for table in _FOLLOW:
+                conn.execute(f"UPDATE OR IGNORE {table} SET paper_id = ? WHERE paper_id = ?", (new, old))
+                conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (old,))
+            conn.execute(
+                "UPDATE embedding_versions SET version = version + 1 "
+                "WHERE model IN (SELECT model FROM embeddings WHERE paper_id = ?)",
+                (old,),
+            )
+            for table in ("embeddings", "summaries", "paper_versions"):
+                conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (old,))
+            conn.execute("DELETE FROM paper_categories WHERE pk IN (SELECT pk FROM papers WHERE id = ?)", (old,))
+            conn.execute("DELETE FROM papers WHERE id = ?", (old,))
+            conn.execute("UPDATE paper_aliases SET paper_id = ? WHERE paper_id = ?", (new, old))
+            conn.execute("INSERT OR REPLACE INTO paper_aliases (alias, paper_id) VALUES (?, ?)", (old, new))
 
     def sync_fts(self, progress: Callable[[int, int], None] | None = None, batch: int = 20000) -> int:
         """Index papers added since the last sync into the FTS5 keyword index; return how many.
@@ -366,6 +510,39 @@ class PaperRepo:
                 "SELECT version, date, size FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,)
             )
         ]
+
+    def resolve(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` with every alias replaced by the id of the paper it names now (a title-only record merged into
+        its arXiv record, a library item key), in order, without repeats."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        conn = self.db.conn
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(conn.execute(f"SELECT alias, paper_id FROM paper_aliases WHERE alias IN ({marks})", chunk))
+        return list(dict.fromkeys(found.get(i, i) for i in wanted))
+
+    def stored_ids(self, papers: Sequence[Paper]) -> list[str | None]:
+        """The id each paper is stored under (its arXiv id, else the stored record with its title and first author:
+        a title-only library record may live in an arXiv record written earlier), None for one not stored."""
+        conn = self.db.conn
+        out: list[str | None] = []
+        for p in papers:
+            key = self.resolve([p.key])[0]
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (key,)).fetchone():
+                out.append(key)
+                continue
+            row = (
+                None
+                if p.id
+                else conn.execute(
+                    "SELECT id FROM papers WHERE dedup_key = ? ORDER BY id LIKE 'title:%', pk LIMIT 1",
+                    (dedup_key(p.title, p.authors),),
+                ).fetchone()
+            )
+            out.append(row[0] if row else None)
+        return out
 
     def versions(self, paper_id: str) -> list[Version]:
         """The version history of one paper, oldest first."""
