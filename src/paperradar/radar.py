@@ -547,8 +547,8 @@ class Radar:
         )
 
     def least_sure(self, name: str, *, reader: str | None = None, skip: Sequence[str] = ()) -> Scored | None:
-        """The recent paper profile ``name`` is least sure about (closest to its threshold) that the reader has
-        not answered nor skipped: the next question of `teach`."""
+        """The next question of `teach` among recent papers the reader has not answered nor skipped: by turns the
+        one profile ``name`` is least sure about (closest to its threshold) and its best-scored one."""
         from paperradar.relevance.library import least_sure, teach_pool
 
         profile = self.profile(name, reader)

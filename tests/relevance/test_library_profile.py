@@ -72,10 +72,12 @@ def test_calibrated_threshold_selects_the_wanted_number_a_day():
     assert calibrate_threshold([], 15) == 0.5
 
 
-def test_least_sure_picks_scores_nearest_the_threshold():
+def test_teach_asks_by_turns_the_least_sure_and_the_best_scored_paper():
     scored = [Scored(str(i), s, s > 0.5, "") for i, s in enumerate([0.9, 0.52, 0.1, 0.47, 0.3])]
-    assert [s.id for s in least_sure(scored, 0.5, set(), 2)] == ["1", "3"]
-    assert [s.id for s in least_sure(scored, 0.5, {"1"}, 1)] == ["3"]
+    assert [s.id for s in least_sure(scored, 0.5, set(), 3)] == ["1", "0", "3"]  # nearest 0.5, best, next nearest
+    assert [s.id for s in least_sure(scored, 0.5, {"1"}, 1)] == ["0"]  # one answered: the best's turn
+    assert [s.id for s in least_sure(scored, 0.5, {"1", "0"}, 1)] == ["3"]  # two answered: the nearest's turn
+    assert least_sure(scored, 0.5, {"0", "1", "2", "3", "4"}, 1) == []
 
 
 def test_profiles_new_from_a_zotero_library_then_teach(runner, filled_db, hashing, monkeypatch):

@@ -104,7 +104,8 @@ def teach(
     name: Annotated[str, typer.Argument(help="The profile to teach.")],
     count: Annotated[int, typer.Option("--count", "-n", help="Ask about at most this many papers.")] = 10,
 ) -> None:
-    """Answer like / dislike / skip for the papers the profile is least sure about, one at a time."""
+    """Answer like / dislike / skip, one paper at a time: by turns the one the profile is least sure about and its
+    best-scored one."""
     from paperradar.relevance import ProfileError
 
     answered: set[str] = set()

@@ -295,9 +295,23 @@ def teach_pool(store: Store, days: int = 14) -> list[str] | None:
 
 
 def least_sure(scored: Sequence[Scored], threshold: float, answered: set[str], n: int = 1) -> list[Scored]:
-    """The ``n`` papers whose scores lie closest to the threshold (the profile's least sure), unanswered ones only."""
+    """The next ``n`` questions of `teach` among unanswered papers: by turns the paper the profile is least sure of
+    (score closest to the threshold) and its best-scored one. Near the threshold a new profile mostly finds papers
+    the reader dislikes; the top of the ranking is where a like confirms a direction and a dislike corrects what the
+    digest would show first (the turn follows how many papers were answered already)."""
     pool = [s for s in scored if s.id not in answered]
-    return sorted(pool, key=lambda s: abs(s.score - threshold))[:n]
+    nearest = sorted(pool, key=lambda s: abs(s.score - threshold))
+    best = sorted(pool, key=lambda s: -s.score)
+    out: list[Scored] = []
+    taken: set[str] = set()
+    turn = len(answered)
+    while len(out) < min(n, len(pool)):
+        source = nearest if turn % 2 == 0 else best
+        pick = next(s for s in source if s.id not in taken)
+        out.append(pick)
+        taken.add(pick.id)
+        turn += 1
+    return out
 
 
 def _author_key(name: str) -> str:

@@ -1,4 +1,5 @@
-"""The teach page: the paper the profile is least sure about, with like / dislike / skip (active learning)."""
+"""The teach page: the paper the profile is least sure about or ranks first (by turns), with like / dislike / skip
+(active learning)."""
 
 from __future__ import annotations
 
