@@ -195,3 +195,13 @@ def test_a_later_run_with_title_only_records_finds_their_arxiv_records(filled_db
         made = build_library_profile(store, HashingEmbedder(), "later", library, tmp_path, calibration_days=1)
         assert store.papers.count() == before  # one record per paper
         assert set(made.profile.seeds) == {p.id for p in stored}
+
+
+def test_profiles_new_reads_a_file_as_the_format_given(runner, db_path, tmp_path):
+    """What detection refuses, --format reads; an unknown name is refused in one line naming the formats."""
+    f = tmp_path / "notes.txt"
+    f.write_text("some notes\nnot papers\n")
+    r = runner.invoke(app, ["--db", str(db_path), "profiles", "--new", "x", "--from", str(f), "--format", "nope"])
+    assert r.exit_code == 2 and "unknown format 'nope'; choose one of:" in r.output and "bibtex" in r.output
+    r = runner.invoke(app, ["--db", str(db_path), "profiles", "--new", "x", "--from", str(f), "--format", "bibtex"])
+    assert r.exit_code == 2 and "the library has 0 paper(s) with a title" in r.output  # read as BibTeX: no entry

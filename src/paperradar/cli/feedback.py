@@ -119,6 +119,9 @@ def profiles(
     complete: Annotated[
         bool, typer.Option("--complete/--no-complete", help="--new: fetch missing abstracts from the arXiv API.")
     ] = True,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="--new: read every --from file as this format (default: detect).")
+    ] = None,
 ) -> None:
     """List interest profiles, show one, add your own, or make one from your library (--new NAME --from FILE)."""
     from paperradar.relevance import ProfileError, load_profile_file, profile_text, save_profile
@@ -126,7 +129,7 @@ def profiles(
     if new:
         from paperradar.cli.library import new_profile
 
-        new_profile(ctx, new, library or [], description, follow or [], complete=complete)
+        new_profile(ctx, new, library or [], description, follow or [], complete=complete, fmt=fmt)
         return
     try:
         if show:

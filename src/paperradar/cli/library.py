@@ -22,6 +22,7 @@ def new_profile(
     follow: list[str],
     *,
     complete: bool = True,
+    fmt: str | None = None,
 ) -> None:
     """Build profile ``name`` from library files and print its sub-areas and threshold."""
     from paperradar.ingest import ingest_items
@@ -32,7 +33,7 @@ def new_profile(
     if not files:
         fail("give the library with --from FILE (repeatable)", EXIT_BAD_INPUT)
     try:
-        library = read_library(files)
+        library = read_library(files, fmt)
     except SourceError as e:
         fail(str(e), EXIT_BAD_INPUT)
     with open_radar(ctx) as radar:

@@ -80,12 +80,13 @@ def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
     return out
 
 
-def read_library(paths: Sequence[Path]) -> Library:
-    """Read library exports of any supported format (raises SourceError naming a file that cannot be read)."""
+def read_library(paths: Sequence[Path], fmt: str | None = None) -> Library:
+    """Read library exports of any supported format, or all as ``fmt`` (raises SourceError naming a file that
+    cannot be read)."""
     papers: list[Paper] = []
     rejected = 0
     for path in paths:
-        for item in open_source(Path(path)).records():
+        for item in open_source(Path(path), fmt).records():
             if isinstance(item, Paper):
                 papers.append(item)
             else:
