@@ -12,6 +12,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PAPERRADAR_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+# 2-4 word topical queries of the latency benchmarks (search.py at scale, search_latency.py its first ten)
+SEARCH_QUERIES = [
+    "kv cache compression",
+    "speculative decoding",
+    "low-bit quantization",
+    "token pruning",
+    "efficient reasoning models",
+    "mixture of experts",
+    "diffusion distillation",
+    "lora fine-tuning",
+    "graph neural networks",
+    "retrieval augmented generation",
+    "reward models",
+    "vision language action",
+    "sparse attention long context",
+    "knowledge distillation small models",
+    "multimodal hallucination",
+    "federated learning privacy",
+    "video generation",
+    "chain of thought",
+    "point cloud segmentation",
+    "medical image segmentation",
+    "agent tool use",
+    "test-time scaling",
+    "state space models",
+    "preference optimization",
+]
 
 
 def peak_rss_mb() -> float:

@@ -33,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SHARED, peak_rss_mb, write_section
+from common import SEARCH_QUERIES as QUERIES
 
 from paperradar.config import Settings
 from paperradar.embed import DEFAULT_MODEL, Embedder, ensure_embeddings, make_embedder, paper_text
@@ -56,32 +57,6 @@ CACHE = ROOT / "benchmarks" / ".cache"
 CORPORA = ["cs_ai_2025-05_2026-05.jsonl.gz", "ai_cv_cl_2025-03_2026-07.jsonl.gz"]
 HELD_OUT = 1000
 _PAPER_FIELDS = {"id", "title", "abstract", "authors", "categories", "published", "updated", "primary_category"}
-QUERIES = [
-    "kv cache compression",
-    "speculative decoding",
-    "low-bit quantization",
-    "token pruning",
-    "efficient reasoning models",
-    "mixture of experts",
-    "diffusion distillation",
-    "lora fine-tuning",
-    "graph neural networks",
-    "retrieval augmented generation",
-    "reward models",
-    "vision language action",
-    "sparse attention long context",
-    "knowledge distillation small models",
-    "multimodal hallucination",
-    "federated learning privacy",
-    "video generation",
-    "chain of thought",
-    "point cloud segmentation",
-    "medical image segmentation",
-    "agent tool use",
-    "test-time scaling",
-    "state space models",
-    "preference optimization",
-]
 
 
 def _day(p: Paper) -> str:

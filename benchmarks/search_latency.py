@@ -21,20 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT
+from common import RESULTS, ROOT, SEARCH_QUERIES
 
-QUERIES = [
-    "kv cache compression",
-    "speculative decoding",
-    "low-bit quantization",
-    "token pruning",
-    "efficient reasoning models",
-    "mixture of experts",
-    "diffusion distillation",
-    "lora fine-tuning",
-    "graph neural networks",
-    "retrieval augmented generation",
-]
+QUERIES = SEARCH_QUERIES[:10]
 DEFAULT_DB = ROOT / "benchmarks" / ".cache" / "search-quality" / "radar.db"
 
 

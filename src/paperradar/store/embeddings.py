@@ -19,7 +19,6 @@ class EmbeddingRepo:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._checked: dict[str, tuple[int, int]] = {}
 
     def missing(self, model: str, ids: Sequence[str] | None = None) -> list[tuple[str, str, str, str]]:
         """Papers with no vector for ``model`` or whose text changed since: (id, title, abstract, hash)."""
@@ -33,7 +32,7 @@ class EmbeddingRepo:
         )
         if ids is None:
             state = self._papers_state()  # read before the scan: a paper written during it changes the state
-            if self._checked.get(model) == state or self._stored_check(model) == state:
+            if self._stored_check(model) == state:
                 return []
             rows = [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY p.pk", (model,))]
             if not rows:
@@ -66,10 +65,9 @@ class EmbeddingRepo:
         return (int(row[0]), int(row[1])) if row else None
 
     def _remember_check(self, model: str, state: tuple[int, int]) -> None:
-        """Keep "nothing missing at ``state``" for this process and the next (when the file can be written)."""
+        """Keep "nothing missing at ``state``" for the next search (when the file can be written)."""
         from paperradar.store.db import StoreError
 
-        self._checked[model] = state
         try:
             with self.db.transaction() as conn:
                 conn.execute(

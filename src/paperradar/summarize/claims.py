@@ -45,31 +45,6 @@ _COMPARATIVE = frozenset(
         "shorter",
     ]  # need a noun after
 )
-_HEADS = frozenset(
-    [
-        "faster",
-        "speedup",
-        "speedups",
-        "speed-up",
-        "speed-ups",
-        "acceleration",
-        "compression",
-        "reduction",
-        "reductions",
-        "improvement",
-        "improvements",
-        "increase",
-        "decrease",
-        "savings",
-        "saving",
-        "boost",
-        "gain",
-        "gains",
-        "throughput",
-        "memory",
-        "latency",
-    ]
-)
 _TAKES_OBJECT = frozenset(
     [
         "reduction",
@@ -87,6 +62,7 @@ _TAKES_OBJECT = frozenset(
 _NOT_NOUNS = frozenset(["likely", "than", "efficient", "accurate", "robust", "often"])
 _SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop"])
 _OPTIONAL_NOUN = frozenset(["faster", "speedup", "speedups", "speed-up", "speed-ups", "acceleration", "compression"])
+_HEADS = _OPTIONAL_NOUN | _TAKES_OBJECT | {"boost", "throughput", "memory", "latency"}
 _BIT_NOUNS = re.compile(
     r"^(?:weights?|activations?|quantization|quantized|precision|KV|key-value|cache|models?|LLMs?|integers?|"
     r"inference|training|gradients?|optimizer|attention|representations?|parameters?|experts?|embeddings?)\b",
