@@ -253,3 +253,21 @@ def test_unparseable_files_exit_2_and_write_nothing(runner, db_path, tmp_path, f
 def test_detect_rejects_plain_text():
     with pytest.raises(SourceError, match="not a format paperradar can read"):
         detect(b"just some notes\nabout papers\n", "notes.txt")
+
+
+def test_font_commands_in_titles_are_unwrapped_and_real_math_kept(store, tmp_path):
+    """arXiv titles such as ``$\\texttt{SPECS}$: ...`` read as ``SPECS: ...`` in every digest; real math stays."""
+    rows = [
+        {"id": "2506.15733", "title": "$\\texttt{SPECS}$: Faster Test-Time Scaling", "abstract": "a"},
+        {"id": "2504.00001", "title": "Business as \\textit{Rule}sual and $\\textit{near} $ things", "abstract": "b"},
+        {"id": "2504.00002", "title": "M$^2$CD with the $\\ell_1$ loss for $5 and $10", "abstract": "c"},
+    ]
+    path = tmp_path / "titles.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    ingest_files(store, [path])
+    titles = {r["id"]: store.papers.get(r["id"]).title for r in rows}
+    assert titles == {
+        "2506.15733": "SPECS: Faster Test-Time Scaling",
+        "2504.00001": "Business as Rulesual and near things",
+        "2504.00002": "M$^2$CD with the $\\ell_1$ loss for $5 and $10",
+    }

@@ -10,6 +10,7 @@ import orjson
 
 from paperradar.models import Paper, Rejected, Version
 from paperradar.sources.base import Item, Source, register
+from paperradar.sources.text import latex_to_text
 
 _VERSION = re.compile(r"v?(\d+)$")
 
@@ -50,7 +51,7 @@ def paper_from_common(obj: dict[str, Any], origin: str, raw: str | None = None) 
     versions = [Version(1, published)] if version == 1 and published else []
     return Paper(
         id=str(obj["id"]) if obj.get("id") else None,
-        title=title,
+        title=latex_to_text(title),
         abstract=obj.get("abstract") or obj.get("summary") or "",
         authors=_as_list(obj.get("authors")),
         categories=[str(c) for c in cats],

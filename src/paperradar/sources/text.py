@@ -13,6 +13,25 @@ _LATEX_HINT = re.compile(r"\\[A-Za-z'`^\"~=.]|[{}]")
 _latex = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
 
 
+# $\texttt{SPECS}$, $\textit{Agents Under Siege}$, Di$\mathtt{[M]}$O: font commands around plain words in math
+_MATH_FONT = re.compile(r"\\(?:text(?:tt|bf|it|sc|rm|sf|normal)?|math(?:tt|rm|bf|sf|it)|emph)\s*\{([^{}$\\]*)\}")
+_MATH_SPAN = re.compile(r"\$([^$]+)\$")
+_PLAIN = re.compile(r"[\w\s\[\]().,:;'+-]+")
+
+
+def _unwrap(m: re.Match[str]) -> str:
+    inner = _MATH_FONT.sub(lambda f: f.group(1), m.group(1))
+    return inner if inner != m.group(1) and _PLAIN.fullmatch(inner) else m.group(0)
+
+
+def tidy_math(s: str) -> str:
+    """Unwrap font commands around plain words in math (``$\\texttt{SPECS}$`` -> ``SPECS``).
+
+    Real math (``M$^2$CD``, ``$\\ell_1$``) and dollar amounts are kept as written.
+    """
+    return _MATH_SPAN.sub(_unwrap, s) if "$" in s else s
+
+
 def latex_to_text(s: str) -> str:
     """Turn TeX accents and braces in names and titles into Unicode (``Bal\\'azs`` -> ``Balázs``).
 
@@ -20,6 +39,9 @@ def latex_to_text(s: str) -> str:
     """
     if not s or not _LATEX_HINT.search(s):
         return s
+    s = tidy_math(s)
+    if not _LATEX_HINT.search(s):
+        return " ".join(s.split())
     try:
         return " ".join(_latex.latex_to_text(s).split())
     except Exception:  # pylatexenc raises assorted errors on broken TeX; the raw text is still usable
