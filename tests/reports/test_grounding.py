@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from paperradar.embed import HashingEmbedder
+from paperradar.models import Paper
 from paperradar.relevance import load_profile
 from paperradar.render import render
 from paperradar.reports import build_digest, build_report, verify
@@ -68,3 +69,19 @@ def test_report_and_digest_cite_only_inputs_and_ground_every_number(store, dev_r
     again = build_digest(store, day, profile, reader="ann", mark=True, embedder=HashingEmbedder())
     other = build_digest(store, day, profile, reader="bob", mark=False, embedder=HashingEmbedder())
     assert first.items and not again.items and len(other.items) == len(first.items)
+
+
+def test_bullets_drop_connectives_and_tex_and_avoid_sentences_that_point_back():
+    abstract = (
+        "Diffusion transformers generate images of high quality. "
+        "However, their massive parameter sizes lead to slow inference and high memory usage. "
+        "Existing acceleration methods often suffer from significant performance degradation. "
+        "To address this issue, we propose FastBlock, a pruning method with Sandwich Training. "
+        "Experiments show that FastBlock keeps image quality while pruning 20\\% of the blocks "
+        "and converting FP16$\\rightarrow$INT4 weights, a 2$\\times$ speedup."
+    )
+    s = summarize(Paper(id="2506.00001", title="FastBlock", abstract=abstract))
+    assert s.bullets[0] == "Existing acceleration methods often suffer from significant performance degradation."
+    assert s.bullets[1] == "We propose FastBlock, a pruning method with Sandwich Training."
+    assert "20% of the blocks" in s.bullets[2] and "FP16→INT4" in s.bullets[2] and "2× speedup" in s.bullets[2]
+    assert not check_grounded(" ".join(s.bullets), [abstract])

@@ -21,7 +21,7 @@ from paperradar.summarize.claims import Claim, claim_sentence, claims_in, headli
 if TYPE_CHECKING:
     from paperradar.store import Store
 
-METHOD = "extractive-v2"  # v2: headline claims as whole phrases (summarize.claims)
+METHOD = "extractive-v3"  # v2: headline claims as whole phrases (summarize.claims); v3: connectives, TeX, anaphora
 _ABBREV = r"(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|approx|resp|w\.r\.t|No|Dr|Prof|al|Inc|St)\."
 _MATH = re.compile(r"\$[^$]*\$")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$\\])")
@@ -42,10 +42,40 @@ _RESULT = re.compile(
 )
 _NUMBER = re.compile(r"(?<![\w.])[-−+]?\d+(?:[.,]\d+)*(?:\s?(?:%|×|x(?![a-z])|-?bit\b|[kKMBT]\b))?")
 _FILLER = re.compile(
-    r"^(?:in this (?:paper|work|study),?\s*|here,?\s*|to (?:this|that) end,?\s*|"
-    r"to address (?:this|these) (?:issue|challenge|problem|limitation)s?,?\s*)",
+    r"^(?:(?:in this (?:paper|work|study)|here|to (?:this|that) end|"
+    r"to (?:address|tackle|overcome|bridge|fill|solve|mitigate|close) (?:this|these|such|the|that) "
+    r"(?:\w+ )?(?:issue|challenge|problem|limitation|gap|bottleneck|shortcoming)s?|"
+    r"however|moreover|furthermore|additionally|in addition|hence|thus|therefore|consequently|"
+    r"nonetheless|nevertheless|specifically|notably|finally|in particular|in contrast|instead|"
+    r"meanwhile|as a result|overall|first(?:ly)?|second(?:ly)?|third(?:ly)?|besides|importantly|"
+    r"concretely|technically|empirically|experimentally|crucially|unfortunately),\s*"
+    r"|(?:in this (?:paper|work|study)|here)\s+)",
     re.I,
 )
+# a sentence that opens on a word pointing back ("their size", "This limits") reads badly on its own
+_ANAPHORA = re.compile(
+    r"^(?:(?:in|for|with|of|to|under|despite|by|on|from|unlike) (?:this|these|those|such|their|its)\b|"
+    r"(?:their|its|this|these|those|such|they|it|them|the latter|the former)\b)",
+    re.I,
+)
+# TeX that abstracts carry into prose: 20\% -> 20%, $\times$ -> ×, FP16$\rightarrow$INT4 -> FP16→INT4
+_TEX_SYMBOLS = {
+    "times": "×",
+    "rightarrow": "→",
+    "to": "→",
+    "leftarrow": "←",
+    "sim": "~",
+    "approx": "≈",
+    "geq": "≥",
+    "ge": "≥",
+    "leq": "≤",
+    "le": "≤",
+    "pm": "±",
+    "cdot": "·",
+    "mu": "μ",
+}
+_TEX_SYMBOL = re.compile(r"\$\s*\\(" + "|".join(_TEX_SYMBOLS) + r")\s*\$")
+_TEX_DASH = re.compile(r"\$\s*-{1,3}\s*\$")
 _BOILERPLATE = re.compile(
     r"https?://|github\.com|code (?:is|and \w+ are) (?:publicly )?available|"
     r"(?:are|is) available at|will be released",
@@ -127,8 +157,19 @@ def _centrality(sentences: list[str]) -> list[float]:
     return [float((X[i] @ whole.T).toarray()[0, 0]) for i in range(len(sentences))]
 
 
+def plain_tex(text: str) -> str:
+    """Prose with the TeX abstracts carry turned into characters (``20\\%`` -> ``20%``, ``$\\times$`` -> ``×``)."""
+    if "\\" not in text and "$" not in text:
+        return text
+    t = text.replace("\\%", "%").replace("\\&", "&").replace("\\_", "_").replace("\\#", "#")
+    t = _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(1)], t)
+    return _TEX_DASH.sub("–", t)
+
+
 def _tidy(sentence: str) -> str:
-    s = _FILLER.sub("", sentence).strip()
+    s = plain_tex(sentence).strip()
+    for _ in range(2):  # "However, to address this gap, we ..." loses both
+        s = _FILLER.sub("", s).strip()
     return s[0].upper() + s[1:] if s else s
 
 
@@ -145,9 +186,19 @@ def summarize(paper: Paper) -> Summary:
     cent = _centrality(sentences)
     n = len(sentences)
 
+    # a sentence that points back to the one before it ("Their size ...") is a worse bullet on its own
+    dangling = [0.5 * bool(i and _ANAPHORA.match(_FILLER.sub("", s))) for i, s in enumerate(sentences)]
+
     def pick(pattern: re.Pattern[str], position_bonus: list[float], taken: set[int]) -> int:
         scores = [
-            (bool(pattern.search(s)) * 1.0 + cent[i] + position_bonus[i] - 2.0 * bool(_BOILERPLATE.search(s)), i)
+            (
+                bool(pattern.search(s)) * 1.0
+                + cent[i]
+                + position_bonus[i]
+                - 2.0 * bool(_BOILERPLATE.search(s))
+                - dangling[i],
+                i,
+            )
             for i, s in enumerate(sentences)
             if i not in taken
         ]
@@ -206,6 +257,7 @@ __all__ = [
     "headline_claim",
     "named_methods",
     "numbers_in",
+    "plain_tex",
     "split_sentences",
     "summarize",
 ]
