@@ -75,3 +75,11 @@ def test_anchors_are_the_profiles_sub_areas_by_their_leading_noun_phrase():
     assert ["KV cache"] in names and ["Mixture of experts"] in names  # an area's own name is kept whole
     assert any("Efficient attention" in n for n in names)  # "efficient attention and long context": both sides
     assert all("/" not in x for n in names for x in n)
+
+
+def test_a_range_is_one_claim_with_both_ends_and_an_ablation_is_no_claim():
+    sentence = "SymRAG achieves competitive accuracy (97.6--100.0% exact match) on 2,000 queries."
+    assert [(c.phrase, c.value) for c in claims_in(sentence)] == [("97.6--100.0% exact match", 100.0)]
+    assert headline_claim("Our decoder is 2-3× faster decoding on long prompts.") == "2-3× faster decoding"
+    assert headline_claim("It reduces latency by 20–30% on A100 GPUs.") == "reduces latency by 20–30%"
+    assert claims_in("Disabling adaptive routing increases processing time by 169--1151%.") == []

@@ -21,7 +21,7 @@ from paperradar.summarize.claims import Claim, claim_sentence, claims_in, headli
 if TYPE_CHECKING:
     from paperradar.store import Store
 
-METHOD = "extractive-v3"  # v2: headline claims as whole phrases (summarize.claims); v3: connectives, TeX, anaphora
+METHOD = "extractive-v3"  # v2: whole-phrase claims (summarize.claims); v3: connectives, TeX, anaphora, ranges
 _ABBREV = r"(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|approx|resp|w\.r\.t|No|Dr|Prof|al|Inc|St)\."
 _MATH = re.compile(r"\$[^$]*\$")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$\\])")

@@ -13,15 +13,17 @@ import re
 from dataclasses import dataclass
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# a range keeps both ends: "97.6--100.0% exact match", "2-3× faster", "1.5–2.1x"
+_RANGE = rf"{_NUM}(?:\s?(?:-{{1,3}}|–|—)\s?{_NUM})?"
 _LEAD = r"(?:(?:up to|over|more than|nearly|about|approximately|around|at least|an average of|on average)\s+)?"
-_TIMES = re.compile(rf"(?<![\w.,]){_LEAD}{_NUM}\s?(?:×|x(?![a-zA-Z])|X(?![a-zA-Z])|-fold|\s?times\b)", re.I)
-_PERCENT = re.compile(rf"(?<![\w.,]){_LEAD}{_NUM}\s?%")
+_TIMES = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE}\s?(?:×|x(?![a-zA-Z])|X(?![a-zA-Z])|-fold|\s?times\b)", re.I)
+_PERCENT = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE}\s?%")
 _BITS = re.compile(rf"(?<![\w.,])({_NUM})(?:-bit\b|\s?bits?\b)", re.I)
 # "reduces memory usage by 40%", "accelerates decoding by up to 2.1×": the verb, its object, "by", the number
 _VERB_BY = re.compile(
     rf"\b(?:speed(?:s|ing)? up|accelerat\w+|reduc\w+|cut(?:s|ting)?|lower(?:s|ing)?|shrink\w*|compress\w*|"
     rf"improv\w+|boost\w*|increas\w+|decreas\w+|sav\w+)\s+(?:the\s+)?(?:[\w\-]+\s+){{0,5}}?by\s+"
-    rf"{_LEAD}{_NUM}\s?(?:×|x(?![a-zA-Z])|%|-fold|\s?times\b)",
+    rf"{_LEAD}{_RANGE}\s?(?:×|x(?![a-zA-Z])|%|-fold|\s?times\b)",
     re.I,
 )
 _RETAIN = re.compile(
@@ -60,7 +62,7 @@ _TAKES_OBJECT = frozenset(
     ]
 )
 _NOT_NOUNS = frozenset(["likely", "than", "efficient", "accurate", "robust", "often"])
-_SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop"])
+_SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop", "match"])
 _OPTIONAL_NOUN = frozenset(["faster", "speedup", "speedups", "speed-up", "speed-ups", "acceleration", "compression"])
 _HEADS = _OPTIONAL_NOUN | _TAKES_OBJECT | {"boost", "throughput", "memory", "latency"}
 _BIT_NOUNS = re.compile(
@@ -168,6 +170,8 @@ FUNCTION_WORDS = frozenset(
 )
 _PRIOR_WORK = re.compile(r"\b(?:existing|prior|previous|conventional|traditional|current)\b", re.I)
 _OWN_WORK = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
+# an ablation's figure ("Disabling routing increases time by 169%") is not the paper's result
+_ABLATION = re.compile(r"^(?:disabling|removing|ablating|without|replacing)\b", re.I)
 _BOUNDARY = re.compile(r"[,;:()\[\]]|\.(?:\s|$)")
 
 
@@ -191,8 +195,11 @@ class Claim:
 
 
 def _value(text: str) -> float:
-    m = re.search(_NUM, text)
-    return float(m.group(0).replace(",", "")) if m else 0.0
+    """The claim's number; of a range, its larger end."""
+    m = re.search(_RANGE, text)
+    if not m:
+        return 0.0
+    return max(float(n.replace(",", "")) for n in re.findall(_NUM, m.group(0)))
 
 
 def _noun_phrase(words: list[str], most: int = 3) -> list[str]:
@@ -245,7 +252,7 @@ def _trim(phrase: str) -> str:
 
 def sentence_claims(sentence: str) -> list[Claim]:
     """Every whole quantitative claim phrase of one sentence."""
-    if _PRIOR_WORK.search(sentence) and not _OWN_WORK.search(sentence):
+    if (_PRIOR_WORK.search(sentence) and not _OWN_WORK.search(sentence)) or _ABLATION.match(sentence):
         return []
     found: list[Claim] = []
     spans: list[tuple[int, int]] = []
