@@ -4,7 +4,8 @@ A claim is a number with its unit and the words that say what it measures: "2.1�
 KV-cache memory", "65% reduction in memory usage", "reduces latency by 35%", "4-bit weights". A phrase never ends on
 a preposition or an article ("65% reduction in" is cut back to "65% reduction", or dropped when that says nothing);
 a bare bit-width is a claim only at 8 bits or fewer and next to what is quantized (16 and 32 bits are the baselines
-low-bit methods are compared with); sentences about prior work ("existing methods reach 2×") are skipped.
+low-bit methods are compared with); a range keeps both ends ("97.6--100.0% exact match"); sentences about prior work
+("existing methods reach 2×") and ablations ("Disabling X increases latency by 40%") are skipped.
 """
 
 from __future__ import annotations
