@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from paperradar.reports.common import Item
-from paperradar.summarize import claim_sentence, claims_in, named_methods
+from paperradar.summarize import claim_sentence, claims_in, named_methods, points_back
 from paperradar.summarize.claims import FUNCTION_WORDS
 
 _SURVEY = re.compile(r"\b(survey|review|overview|taxonomy|systematization|tutorial)\b", re.I)
@@ -139,7 +139,8 @@ def _problem_sentence(items: Sequence[Item]) -> tuple[str, Item] | None:
         if it.summary.bullets:
             s = it.summary.bullets[0].strip()
             if len(s.split()) <= MAX_SENTENCE_WORDS and not re.search(r"https?://", s):
-                if _PROBLEM_CUE.search(s) and not re.match(r"(?:we|our|this paper)\b", s, re.I):
+                own = re.match(r"(?:we|our|this paper)\b", s, re.I)
+                if _PROBLEM_CUE.search(s) and not own and not points_back(s):
                     return s, it
                 fallback = fallback or (s, it)
     return fallback

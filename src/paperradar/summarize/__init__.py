@@ -55,7 +55,7 @@ _FILLER = re.compile(
 # a sentence that opens on a word pointing back ("their size", "This limits") reads badly on its own
 _ANAPHORA = re.compile(
     r"^(?:(?:in|for|with|of|to|under|despite|by|on|from|unlike) (?:this|these|those|such|their|its)\b|"
-    r"(?:their|its|this|these|those|such|they|it|them|the latter|the former)\b)",
+    r"(?:their|its|this|these|those|such|they|it|them|the latter|the former)\b(?! (?:paper|work|study|article)\b))",
     re.I,
 )
 # TeX that abstracts carry into prose: 20\% -> 20%, $\times$ -> ×, FP16$\rightarrow$INT4 -> FP16→INT4
@@ -157,6 +157,11 @@ def _centrality(sentences: list[str]) -> list[float]:
     return [float((X[i] @ whole.T).toarray()[0, 0]) for i in range(len(sentences))]
 
 
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens on a word pointing to an earlier one ("Their size ...", "In these methods ...")."""
+    return bool(_ANAPHORA.match(_FILLER.sub("", sentence.strip())))
+
+
 def plain_tex(text: str) -> str:
     """Prose with the TeX abstracts carry turned into characters (``20\\%`` -> ``20%``, ``$\\times$`` -> ``×``)."""
     if "\\" not in text and "$" not in text:
@@ -187,7 +192,7 @@ def summarize(paper: Paper) -> Summary:
     n = len(sentences)
 
     # a sentence that points back to the one before it ("Their size ...") is a worse bullet on its own
-    dangling = [0.5 * bool(i and _ANAPHORA.match(_FILLER.sub("", s))) for i, s in enumerate(sentences)]
+    dangling = [0.5 * bool(i and points_back(s)) for i, s in enumerate(sentences)]
 
     def pick(pattern: re.Pattern[str], position_bonus: list[float], taken: set[int]) -> int:
         scores = [
@@ -258,6 +263,7 @@ __all__ = [
     "named_methods",
     "numbers_in",
     "plain_tex",
+    "points_back",
     "split_sentences",
     "summarize",
 ]
