@@ -45,6 +45,7 @@ _FILLER = re.compile(
     r"^(?:(?:in this (?:paper|work|study)|here|to (?:this|that) end|"
     r"to (?:address|tackle|overcome|bridge|fill|solve|mitigate|close) (?:this|these|such|the|that) "
     r"(?:\w+ )?(?:issue|challenge|problem|limitation|gap|bottleneck|shortcoming)s?|"
+    r"in light of (?:this|these|that)|(?:building|based) on (?:this|these) (?:\w+ )?(?:insight|observation)s?|"
     r"however|moreover|furthermore|additionally|in addition|hence|thus|therefore|consequently|"
     r"nonetheless|nevertheless|specifically|notably|finally|in particular|in contrast|instead|"
     r"meanwhile|as a result|overall|first(?:ly)?|second(?:ly)?|third(?:ly)?|besides|importantly|"
