@@ -83,3 +83,9 @@ def test_a_range_is_one_claim_with_both_ends_and_an_ablation_is_no_claim():
     assert headline_claim("Our decoder is 2-3× faster decoding on long prompts.") == "2-3× faster decoding"
     assert headline_claim("It reduces latency by 20–30% on A100 GPUs.") == "reduces latency by 20–30%"
     assert claims_in("Disabling adaptive routing increases processing time by 169--1151%.") == []
+
+
+def test_a_score_reached_is_a_level_not_a_gain():
+    found = claims_in("SymRAG achieves competitive accuracy (97.6--100.0% exact match) with 3x less compute.")
+    assert [(c.phrase, c.kind) for c in found] == [("3x less compute", "times"), ("97.6--100.0% exact match", "level")]
+    assert headline_claim("It reaches 85% accuracy on GSM8K and cuts tokens by 40%.") == "cuts tokens by 40%"

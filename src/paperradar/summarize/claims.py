@@ -63,6 +63,7 @@ _TAKES_OBJECT = frozenset(
     ]
 )
 _NOT_NOUNS = frozenset(["likely", "than", "efficient", "accurate", "robust", "often"])
+_LEVEL_NOUNS = frozenset(["accuracy", "pass@1", "win", "success", "top-1", "exact"])
 _SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop", "match"])
 _OPTIONAL_NOUN = frozenset(["faster", "speedup", "speedups", "speed-up", "speed-ups", "acceleration", "compression"])
 _HEADS = _OPTIONAL_NOUN | _TAKES_OBJECT | {"boost", "throughput", "memory", "latency"}
@@ -178,7 +179,10 @@ _BOUNDARY = re.compile(r"[,;:()\[\]]|\.(?:\s|$)")
 
 @dataclass(frozen=True)
 class Claim:
-    """A quantitative phrase, its kind (times, verb, percent, retain, bits), its number and the sentence it is in."""
+    """A quantitative phrase, its kind (times, verb, percent, retain, bits, level), its number and its sentence.
+
+    ``level`` is a score reached ("97.6% exact match", "85% accuracy"): a result, but no gain in efficiency.
+    """
 
     phrase: str
     kind: str
@@ -188,7 +192,7 @@ class Claim:
     @property
     def rank(self) -> tuple[int, float]:
         """Order of strength: a multiplier beats a percentage, which beats a bit-width; then the size."""
-        order = {"times": 4, "verb": 3, "percent": 3, "retain": 1, "bits": 2}
+        order = {"times": 4, "verb": 3, "percent": 3, "retain": 1, "bits": 2, "level": 0}
         value = self.value if self.kind in ("times", "bits") or "×" in self.phrase else self.value / 10
         if self.kind == "bits":
             value = 16 - self.value  # fewer bits is the stronger claim
@@ -238,7 +242,7 @@ def _after_number(head: str, rest: list[str]) -> str | None:
         elif first in _OPTIONAL_NOUN:
             words += _noun_phrase(rest[1:], 2)
         return " ".join(words)
-    if head == "percent" and first in ("accuracy", "pass@1", "win", "success", "top-1", "exact"):
+    if head == "percent" and first in _LEVEL_NOUNS:
         more = rest[1:2] if len(rest) > 1 and rest[1].lower() in _SUCCESS_NOUNS else []
         return " ".join([rest[0], *more])
     return None
@@ -276,7 +280,8 @@ def sentence_claims(sentence: str) -> list[Claim]:
                 continue
             following = _after_number(kind, _tail(sentence[m.end() :]))
             if following:
-                add(m.start(), m.end(), f"{m.group(0)} {following}", kind)
+                level = kind == "percent" and following.split()[0].lower() in _LEVEL_NOUNS
+                add(m.start(), m.end(), f"{m.group(0)} {following}", "level" if level else kind)
     for m in _BITS.finditer(sentence):
         bits = _value(m.group(1))
         after = sentence[m.end() :].lstrip()
