@@ -197,6 +197,11 @@ def coverage(q: Query, title: str, abstract: str, terms: Terms | None = None) ->
     return len(present) / len(words)
 
 
+def opening(abstract: str, sentences: int = 2) -> str:
+    """The first ``sentences`` sentences of ``abstract``: where a paper says what it is about."""
+    return " ".join(_SENTENCE.split(" ".join(abstract.split()), maxsplit=sentences)[:sentences])
+
+
 def _has_word(low: str, prefix: str) -> bool:
     """Does a word of ``low`` start with ``prefix``?"""
     at = low.find(prefix)
