@@ -503,7 +503,7 @@ def _by_author(store: Store, engine: KeywordIndex, q: Query, filters: SearchFilt
     named = Query(q.text, fields=[("authors", q.free_text)])
     found = [i for i, _s in engine.search(named, 50, filters, mode="and")]
     wanted = " ".join(w.lower() for w in words)
-    return {p.id for p in store.papers.iter(found) if any(_names(a, wanted) for a in p.authors)}
+    return {p.id for p in store.papers.iter(found) if p.id and any(_names(a, wanted) for a in p.authors)}
 
 
 def _names(author: str, wanted: str) -> bool:
