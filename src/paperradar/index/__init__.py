@@ -444,7 +444,7 @@ def _rerank(
     for h in head:
         title, abstract = texts.get(h.id, ("", ""))
         cov = coverage(q, title, abstract, terms) if wc or wo else 0.0
-        early = coverage(q, title, opening(abstract), terms) if wo else 0.0
+        early = coverage(q, title, opening(abstract), terms) if wo and cov else 0.0
         sim = h.similarity if h.similarity is not None else floor
         h.extra["coverage"] = cov
         h.score = wf * min(1.0, h.score / top) + wm * meaning(sim) + wc * cov + wo * early

@@ -199,7 +199,10 @@ def coverage(q: Query, title: str, abstract: str, terms: Terms | None = None) ->
 
 def opening(abstract: str, sentences: int = 2) -> str:
     """The first ``sentences`` sentences of ``abstract``: where a paper says what it is about."""
-    return " ".join(_SENTENCE.split(" ".join(abstract.split()), maxsplit=sentences)[:sentences])
+    for n, m in enumerate(_SENTENCE.finditer(abstract), 1):
+        if n == sentences:
+            return abstract[: m.start()]
+    return abstract
 
 
 def _has_word(low: str, prefix: str) -> bool:
