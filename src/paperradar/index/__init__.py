@@ -456,15 +456,28 @@ def _rerank(
 
 
 def _shown_scores(hits: list[SearchHit], first: set[str]) -> None:
-    """The 0-1 relevance a person reads, in rank order: the papers the query named (its title, its author) 1.0,
-    the others their re-rank score (or, without one, the relevance :func:`annotate` gave), never above the hit
-    ranked before them."""
+    """The 0-1 relevance a person reads, in rank order. A hybrid hit's is its re-rank score (a share of the
+    weights) times how well the query is answered at all: the best :func:`explain.relevance` (closeness in meaning
+    and share of the query's words) among the first SHOWN_BEST hits, so a query nothing matches shows low numbers
+    however the two sides agree. The papers a query names (its title, its author) show 1.0; keyword- or meaning-only
+    hits keep what :func:`annotate` gave them; none is above the hit ranked before it."""
+    answered = max((h.relevance or 0.0 for h in hits[:SHOWN_BEST] if h.id not in first), default=0.0)
     cap = 1.0
     for h in hits:
-        value = 1.0 if h.id in first else h.extra.get("relevance", h.relevance)
-        if isinstance(value, float | int):
-            cap = min(cap, round(float(value), 3))
-            h.relevance = cap
+        share = h.extra.get("relevance")
+        if h.id in first:
+            value = 1.0
+        elif isinstance(share, float):
+            value = share * answered
+        elif h.relevance is not None:
+            value = h.relevance
+        else:
+            continue
+        cap = min(cap, round(value, 3))
+        h.relevance = cap
+
+
+SHOWN_BEST = 3
 
 
 def query_kind(q: Query) -> str:

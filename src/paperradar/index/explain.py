@@ -157,10 +157,16 @@ def snippet(
     if not text:
         return "", []
     starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
-    best, best_score = 0, -1
+    best, best_score = 0, (-1, -1)
     for i, begin in enumerate(starts):
         end = starts[i + 2] if i + 2 < len(starts) else len(text)
-        score = len({t for s0, _e, t in matches if begin <= s0 < end})
+        first = starts[i + 1] if i + 1 < len(starts) else len(text)
+        # the most distinct terms in two sentences; of those, the pair whose first sentence holds the most (the
+        # piece shown may be cut before the second)
+        score = (
+            len({t for s0, _e, t in matches if begin <= s0 < end}),
+            len({t for s0, _e, t in matches if begin <= s0 < first}),
+        )
         if score > best_score:
             best, best_score = i, score
     start = starts[best]
