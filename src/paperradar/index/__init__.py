@@ -406,13 +406,13 @@ RERANK_DEPTH = 40
 # The second stage: the first RERANK_DEPTH fused hits re-ordered by a score of weights (fused: the RRF score as a
 # share of the best possible one, first on both sides; meaning: the rescaled cosine of the meaning side's list;
 # coverage: share of the query's words in title or abstract; opening: share of them in the title and the abstract's
-# first two sentences, where a paper says what it is about). The score divided by the sum of the weights is the 0-1
-# relevance shown for a hit.
+# first two sentences, where a paper says what it is about). The score as a share of the sum of the weights, times
+# how well the query is answered at all, is the 0-1 relevance shown for a hit (_shown_scores).
 # Tuned on the dev judgments (benchmarks/search_quality.py, RESULTS.md "Search quality"): the opening term moved the
 # evaluation's 14 queries from 0.898 to 0.910 nDCG@10 and this project's own 23 from 0.925 to 0.943, but only
 # when the pseudo-relevance feedback still takes its seed papers from a ranking without it (SEED_RERANK: with the
-# new weights the seeds drifted, 0.895); long descriptions, which no paper repeats word for word, keep the fused
-# order (coverage or opening there: 0.937-0.938 against 0.943 on the own queries).
+# new weights the seeds drifted, 0.893-0.898); long descriptions, which no paper repeats word for word, keep the fused
+# order (coverage or opening there: 0.935-0.938 against 0.943 on the own queries).
 RERANK = {"keywords": (1.0, 0.0, 0.7, 0.3), "topic": (1.0, 0.0, 0.7, 0.3), "description": (1.0, 0.0, 0.0, 0.0)}
 SEED_RERANK = {"keywords": (1.0, 0.2, 0.7, 0.0), "topic": (1.0, 0.2, 0.7, 0.0), "description": (1.0, 0.0, 0.0, 0.0)}
 
