@@ -102,6 +102,40 @@ def test_author_and_near_title_lookups_come_first(filled):
     assert near[0].id == "2501.00014"
 
 
+def test_an_author_lookup_does_not_join_two_neighbouring_names(store):
+    # "Zhao Song", "Han Liu": the keyword index sees the phrase "song han" across the two names
+    paper = Paper(
+        id="2501.00021",
+        title="Attention Bounds",
+        abstract="Softmax attention learns.",
+        authors=["Zhao Song", "Han Liu"],
+    )
+    store.papers.write_batch([paper], source="t", now="2025-03-01T00:00:00+00:00")
+    emb = HashingEmbedder()
+    assert "by Zhao Song" in search(store, "zhao song", embedder=emb, limit=1)[0].why
+    hit = search(store, "song han", embedder=emb, limit=1)[0]
+    assert "by " not in hit.why and hit.relevance is not None and hit.relevance < 1.0
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "vector"])
+@pytest.mark.parametrize("query", ["kv cache eviction for long contexts", "mixture of experts", "tri dao"])
+def test_the_shown_relevance_follows_the_rank_order(filled, mode, query):
+    hits = search(filled, query, embedder=HashingEmbedder(), limit=4, mode=mode)
+    shown = [h.relevance for h in hits]
+    assert shown and all(r is not None and 0.0 <= r <= 1.0 for r in shown)
+    assert shown == sorted(shown, reverse=True)  # type: ignore[type-var]
+    if mode == "hybrid" and query != "tri dao":  # the re-rank's share of its weights, scaled by the best match
+        assert hits[0].relevance <= round(hits[0].extra["relevance"], 3)  # type: ignore[arg-type, operator]
+
+
+def test_a_query_nothing_matches_shows_a_low_relevance(filled):
+    emb = HashingEmbedder()
+    good = search(filled, "kv cache eviction", embedder=emb, limit=2)
+    none = search(filled, "lattice chromodynamics of heavy quarks in neutron stars", embedder=emb, limit=2)
+    assert good[0].id == "2501.00013" and good[0].relevance is not None and good[0].relevance >= 0.5
+    assert none[0].relevance is not None and none[0].relevance < 0.25
+
+
 def test_explain_without_a_keyword_match_says_close_in_meaning():
     ex = explain(parse("quantum chemistry"), "Protein folding", "A model.", [], similarity=0.7, keyword_rank=None)
     assert ex.matched == [] and ex.reasons == ["close in meaning (0.70)"]

@@ -3,6 +3,7 @@ filters."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ import numpy as np
 import orjson
 
 from paperradar.embed import Embedder, ensure_embeddings
-from paperradar.index.explain import content_words, coverage, explain, meaning, relevance, stem, terms_of
+from paperradar.index.explain import content_words, coverage, explain, meaning, opening, relevance, stem, terms_of
 from paperradar.index.keyword import (
     TANTIVY_THRESHOLD,
     Fts5Index,
@@ -318,7 +319,7 @@ def search(
         vector = _vector(store, engine, embedder.name, qv, q, depth, filters, caches)
     kind = query_kind(q)
     texts: dict[str, tuple[str, str]] = {}
-    fused = _ranked(store, q, kind, keyword, vector, mode, texts)
+    fused = _ranked(store, q, kind, keyword, vector, mode, texts, SEED_RERANK)
     cosines: dict[str, float] = {}
     if mode == "hybrid" and vector and qv is not None:
         # pseudo-relevance feedback: the query's vector moved towards the first few papers found re-scores every
@@ -332,19 +333,20 @@ def search(
         if expanded is not None:
             sims = pool @ expanded
             vector = [(pool_ids[j], float(sims[j])) for j in np.argsort(-sims, kind="stable")[:depth]]
-            fused = _ranked(store, q, kind, keyword, vector, mode, texts)
+            fused = _ranked(store, q, kind, keyword, vector, mode, texts, RERANK)
         cosines = dict(zip(pool_ids, (pool @ qv.astype(np.float32)).tolist(), strict=True))
     head = fused[: limit + 10]
     titles = store.search.titles([h.id for h in head])
     first = _known_items(q, head, titles)
     if mode != "vector" and kind != "description":
-        first |= _by_author(engine, q, filters)
+        first |= _by_author(store, engine, q, filters)
     if first:  # the reader typed a paper's title, or an author's name: those papers first
         fused.sort(key=lambda h: h.id not in first)
     hits = fused[:limit]
     if qv is not None:
         _query_similarity(store, embedder.name, qv, hits, cosines)
     annotate(store, q, hits, keyword_only=mode == "keyword")
+    _shown_scores(hits, first)
     return hits
 
 
@@ -368,11 +370,13 @@ def _ranked(
     vector: list[tuple[str, float]],
     mode: str,
     texts: dict[str, tuple[str, str]],
+    rerank: dict[str, tuple[float, float, float, float]],
 ) -> list[SearchHit]:
     """Both sides fused, then (hybrid) the first RERANK_DEPTH re-ranked; ``texts`` caches (title, abstract)."""
     fused = fuse(keyword, vector, keyword_weight=KEYWORD_WEIGHTS[kind])
-    if RERANK[kind][0] and mode == "hybrid":
-        fused = _rerank(store, q, fused, RERANK_DEPTH, vector, RERANK[kind], texts)
+    if rerank[kind][0] and mode == "hybrid":
+        top = (KEYWORD_WEIGHTS[kind] + 1.0) / (RRF_K + 1)  # first on both sides
+        fused = _rerank(store, q, fused, RERANK_DEPTH, vector, rerank[kind], texts, top)
     return fused
 
 
@@ -399,11 +403,18 @@ def _query_similarity(store: Store, model: str, qv: np.ndarray, hits: list[Searc
 
 
 RERANK_DEPTH = 40
-# weights of (fused rank score / best, meaning: rescaled cosine, coverage: share of the query's words in the text)
-# On the dev judgments (search_quality.py) this second stage raised the evaluation's 14 queries from 0.833 to 0.861
-# nDCG@10; for long descriptions, which no paper repeats word for word, coverage only hurt (0.891 -> 0.884), so
-# they keep the fused order.
-RERANK = {"keywords": (1.0, 0.2, 0.7), "topic": (1.0, 0.2, 0.7), "description": (0.0, 0.0, 0.0)}
+# The second stage: the first RERANK_DEPTH fused hits re-ordered by a score of weights (fused: the RRF score as a
+# share of the best possible one, first on both sides; meaning: the rescaled cosine of the meaning side's list;
+# coverage: share of the query's words in title or abstract; opening: share of them in the title and the abstract's
+# first two sentences, where a paper says what it is about). The score as a share of the sum of the weights, times
+# how well the query is answered at all, is the 0-1 relevance shown for a hit (_shown_scores).
+# Tuned on the dev judgments (benchmarks/search_quality.py, RESULTS.md "Search quality"): the opening term moved the
+# evaluation's 14 queries from 0.898 to 0.910 nDCG@10 and this project's own 23 from 0.925 to 0.943, but only
+# when the pseudo-relevance feedback still takes its seed papers from a ranking without it (SEED_RERANK: with the
+# new weights the seeds drifted, 0.893-0.898); long descriptions, which no paper repeats word for word, keep the fused
+# order (coverage or opening there: 0.935-0.938 against 0.943 on the own queries).
+RERANK = {"keywords": (1.0, 0.0, 0.7, 0.3), "topic": (1.0, 0.0, 0.7, 0.3), "description": (1.0, 0.0, 0.0, 0.0)}
+SEED_RERANK = {"keywords": (1.0, 0.2, 0.7, 0.0), "topic": (1.0, 0.2, 0.7, 0.0), "description": (1.0, 0.0, 0.0, 0.0)}
 
 
 def _rerank(
@@ -412,11 +423,14 @@ def _rerank(
     fused: list[SearchHit],
     depth: int,
     vector: list[tuple[str, float]],
-    weights: tuple[float, float, float],
+    weights: tuple[float, float, float, float],
     texts: dict[str, tuple[str, str]],
+    top: float,
 ) -> list[SearchHit]:
-    """Re-order the first ``depth`` fused hits by how much of the query each paper covers and how close in meaning
-    it is, beside its fused score (the rest keep their order below them). ``texts`` caches (title, abstract)."""
+    """Re-order the first ``depth`` fused hits by how much of the query each paper covers (anywhere, and in its
+    title and opening) and how close in meaning it is, beside its fused score as a share of ``top``, the best
+    possible one (the rest keep their order below them). Each re-ranked hit keeps its score as a 0-1 share of the
+    weights in ``extra["relevance"]``. ``texts`` caches (title, abstract)."""
     head, tail = fused[:depth], fused[depth:]
     if not head:
         return fused
@@ -424,17 +438,46 @@ def _rerank(
     if todo:
         texts.update(store.search.texts(todo))
     floor = min((s for _i, s in vector), default=0.0)
-    best = head[0].score or 1.0
-    wf, wm, wc = weights
+    wf, wm, wc, wo = weights
+    total = wf + wm + wc + wo
     terms = terms_of(q)
     for h in head:
         title, abstract = texts.get(h.id, ("", ""))
-        cov = coverage(q, title, abstract, terms)
+        cov = coverage(q, title, abstract, terms) if wc or wo else 0.0
+        early = coverage(q, title, opening(abstract), terms) if wo and cov else 0.0
         sim = h.similarity if h.similarity is not None else floor
         h.extra["coverage"] = cov
-        h.score = wf * h.score / best + wm * meaning(sim) + wc * cov
+        h.score = wf * min(1.0, h.score / top) + wm * meaning(sim) + wc * cov + wo * early
+        h.extra["relevance"] = h.score / total
     head.sort(key=lambda h: -h.score)
+    for h in tail:  # below the re-ranked: their fused share alone (coverage unknown), capped by the last above
+        h.extra["relevance"] = wf * min(1.0, h.score / top) / total
     return head + tail
+
+
+def _shown_scores(hits: list[SearchHit], first: set[str]) -> None:
+    """The 0-1 relevance a person reads, in rank order. A hybrid hit's is its re-rank score (a share of the
+    weights) times how well the query is answered at all: the best :func:`explain.relevance` (closeness in meaning
+    and share of the query's words) among the first SHOWN_BEST hits, so a query nothing matches shows low numbers
+    however the two sides agree. The papers a query names (its title, its author) show 1.0; keyword- or meaning-only
+    hits keep what :func:`annotate` gave them; none is above the hit ranked before it."""
+    answered = max((h.relevance or 0.0 for h in hits[:SHOWN_BEST] if h.id not in first), default=0.0)
+    cap = 1.0
+    for h in hits:
+        share = h.extra.get("relevance")
+        if h.id in first:
+            value = 1.0
+        elif isinstance(share, float):
+            value = share * answered
+        elif h.relevance is not None:
+            value = h.relevance
+        else:
+            continue
+        cap = min(cap, round(value, 3))
+        h.relevance = cap
+
+
+SHOWN_BEST = 3
 
 
 def query_kind(q: Query) -> str:
@@ -464,14 +507,24 @@ def _known_items(q: Query, head: list[SearchHit], titles: dict[str, str]) -> set
     return set()
 
 
-def _by_author(engine: KeywordIndex, q: Query, filters: SearchFilters | None) -> set[str]:
-    """Papers by the person the query names: two to four free words that stand, as one phrase, in an author
-    list ("Song Han", "tri dao")."""
+def _by_author(store: Store, engine: KeywordIndex, q: Query, filters: SearchFilters | None) -> set[str]:
+    """Papers by the person the query names: two to four free words that stand, in order, in one name of an
+    author list ("Song Han", "tri dao"; not "Zhao Song, Han Liu", where the index sees the same phrase)."""
     words = q.free_text.split()
     if not 2 <= len(words) <= 4 or q.phrases or q.fields or len(words) != len(q.free_terms):
         return set()
     named = Query(q.text, fields=[("authors", q.free_text)])
-    return {i for i, _s in engine.search(named, 50, filters, mode="and")}
+    found = [i for i, _s in engine.search(named, 50, filters, mode="and")]
+    wanted = " ".join(w.lower() for w in words)
+    return {p.id for p in store.papers.iter(found) if p.id and any(_names(a, wanted) for a in p.authors)}
+
+
+def _names(author: str, wanted: str) -> bool:
+    """Does the name ``author`` hold the words of ``wanted`` (lowercase, space-separated) side by side?"""
+    return f" {wanted} " in " " + " ".join(_NAME_WORDS.findall(author.lower())) + " "
+
+
+_NAME_WORDS = re.compile(r"[^\W_]+")
 
 
 def annotate(store: Store, q: Query, hits: list[SearchHit], *, keyword_only: bool = False) -> None:

@@ -157,10 +157,16 @@ def snippet(
     if not text:
         return "", []
     starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
-    best, best_score = 0, -1
+    best, best_score = 0, (-1, -1)
     for i, begin in enumerate(starts):
         end = starts[i + 2] if i + 2 < len(starts) else len(text)
-        score = len({t for s0, _e, t in matches if begin <= s0 < end})
+        first = starts[i + 1] if i + 1 < len(starts) else len(text)
+        # the most distinct terms in two sentences; of those, the pair whose first sentence holds the most (the
+        # piece shown may be cut before the second)
+        score = (
+            len({t for s0, _e, t in matches if begin <= s0 < end}),
+            len({t for s0, _e, t in matches if begin <= s0 < first}),
+        )
         if score > best_score:
             best, best_score = i, score
     start = starts[best]
@@ -195,6 +201,14 @@ def coverage(q: Query, title: str, abstract: str, terms: Terms | None = None) ->
         if _has_word(low, short) or all(_has_word(low, x) for x in long):
             present |= {w for w in words if w in named}
     return len(present) / len(words)
+
+
+def opening(abstract: str, sentences: int = 2) -> str:
+    """The first ``sentences`` sentences of ``abstract``: where a paper says what it is about."""
+    for n, m in enumerate(_SENTENCE.finditer(abstract), 1):
+        if n == sentences:
+            return abstract[: m.start()]
+    return abstract
 
 
 def _has_word(low: str, prefix: str) -> bool:
