@@ -223,3 +223,5 @@ def test_builtin_efficiency_profile_covers_the_field():
     assert set(np.unique(p.model.seed_area)) == set(range(len(p.areas)))
     assert np.allclose(np.linalg.norm(p.model.seed_vectors, axis=1), 1.0, atol=0.01)
     assert {c.name for c in p.negative_cues} >= {"sample efficiency", "reasoning accuracy"}
+    # the shipped model reads the profile's own negative cues, one evidence column each, through the degree-2 stacker
+    assert p.model.cues == [c.pattern.pattern for c in p.negative_cues] and p.model.stack_degree == 2
