@@ -165,7 +165,12 @@ def main() -> None:
         np.stack([e.vector for e in pos]), [e.text for e in pos], area_vectors, [t.get("terms", []) for t in areas]
     )
     model, _oof = fit_profile_model(
-        examples, embedder.name, list(seed_area), claims=toml.get("claim_patterns", []), days=days
+        examples,
+        embedder.name,
+        list(seed_area),
+        claims=toml.get("claim_patterns", []),
+        days=days,
+        cues=[str(c["pattern"]) for c in toml.get("negative_cues", [])],
     )
     a.out.mkdir(parents=True, exist_ok=True)
     model.save(a.out / f"{a.stem}_model.npz")
@@ -176,10 +181,13 @@ def main() -> None:
         + "".join(f"{p.id}\n" for p in train)
     )
     counts = np.bincount(seed_area, minlength=len(areas))
+    k = len(model.stack_mean) if model.stack_mean is not None else len(model.stack_coef)
     print(
         f"{len(train)} judged papers ({len(pos)} positive), {len(ordinary)} ordinary, cut set on "
         f"{len(days)} papers of {len(cal)} whole days -> {a.out}; "
-        f"stack {np.round(model.stack_coef, 3).tolist()} + {model.stack_intercept:.3f}"
+        f"stack: degree {model.stack_degree}, {len(model.stack_coef)} weights, of the evidence itself "
+        f"{np.round(model.stack_coef[:k], 2).tolist()}, intercept "
+        f"{model.stack_intercept:.3f}"
     )
     print("seeds per area:", ", ".join(f"{t['name']} {c}" for t, c in zip(areas, counts, strict=True)))
     print("strongest terms:", ", ".join(model.lexical.top_terms(25)))

@@ -9,7 +9,7 @@ import pytest
 from paperradar.embed import HashingEmbedder, paper_text
 from paperradar.relevance import load_profile, score_papers
 from paperradar.relevance.build import Example, assign_areas, day_cut, fit_profile_model, natural_weights
-from paperradar.relevance.model import EVIDENCE, ProfileModel, sentence_spans
+from paperradar.relevance.model import EVIDENCE, ProfileModel, sentence_spans, stack_features
 from paperradar.relevance.profiles import parse_profile
 from paperradar.relevance.scorer import ProfileScorer
 from paperradar.relevance.scorer import paper_text as scorer_text
@@ -71,7 +71,8 @@ def built(dev_rows, tmp_path_factory):
     )
     day_ex = examples(day[:8], 1, "day") + examples(day[8:], 0, "day")
     claims = [r"\bpatients?\b", r"\bclinic\w*"]
-    model, oof = fit_profile_model(ex, emb.name, list(seed_area), claims=claims, days=day_ex)
+    cues = [r"\bbenchmark\b"]
+    model, oof = fit_profile_model(ex, emb.name, list(seed_area), claims=claims, days=day_ex, cues=cues)
     folder = tmp_path_factory.mktemp("med")
     model.save(folder / "med_model.npz")
     (folder / "med.toml").write_text(TOML)
@@ -95,12 +96,33 @@ def test_model_round_trip_and_out_of_fold_evidence(built):
     texts = [scorer_text(p) for p in held_pos]
     # seeds and negatives are stored as float16: margins agree to a few thousandths
     assert again.logit(again.evidence(vecs, texts)) == pytest.approx(model.logit(model.evidence(vecs, texts)), abs=0.02)
-    assert built["oof"].shape == (len(built["examples"]), len(EVIDENCE))
+    assert built["oof"].shape == (len(built["examples"]), len(EVIDENCE) + 1)  # + the negative cue's column
     assert again.claims == model.claims and again.matched_claims("Two patients") == ["patients"]
+    assert again.cues == model.cues == [r"\bbenchmark\b"] and again.stack_degree == model.stack_degree == 2
     # every kind of evidence separates the out-of-fold positives from the rest
     y = np.array([e.label for e in built["examples"]])
-    assert (built["oof"][y == 1].mean(axis=0) > built["oof"][y == 0].mean(axis=0)).all()
+    oof = built["oof"][:, : len(EVIDENCE)]
+    assert (oof[y == 1].mean(axis=0) > oof[y == 0].mean(axis=0)).all()
     assert set(again.seed_area.tolist()) <= {0, 1}
+
+
+def test_the_stacker_reads_standardized_evidence_and_its_pairwise_products(built):
+    model = built["model"]
+    ev = model.evidence(built["emb"].embed_batch(["A benchmark of patients", "Other words"]), ["A benchmark", "x"])
+    assert ev.shape == (2, len(EVIDENCE) + 1) and ev[:, -1].tolist() == [1.0, 0.0]  # the cue's column
+    z = np.clip((ev - model.stack_mean) / model.stack_scale, -4, 4)
+    feats = stack_features(ev, model.stack_mean, model.stack_scale, 2)
+    k = ev.shape[1]
+    assert feats.shape == (2, k + k * (k + 1) // 2)
+    assert feats[:, :k] == pytest.approx(z) and feats[:, k] == pytest.approx(z[:, 0] ** 2)
+    assert feats[:, k + 1] == pytest.approx(z[:, 0] * z[:, 1])
+    assert model.logit(ev) == pytest.approx(feats @ model.stack_coef + model.stack_intercept)
+    # a model of an older build (no standardization stored) stays a linear stacker of the raw columns
+    old = ProfileModel(
+        "m", model.emb_coef, 0.0, model.lexical, [], model.seed_vectors, model.seed_area,
+        model.negative_vectors, np.array([1.0, 2.0]), -1.0,
+    )  # fmt: skip
+    assert old.logit(np.array([[1.0, 1.0, 5.0]])) == pytest.approx([2.0])
 
 
 def test_the_cut_is_where_a_judged_day_is_served_best(built):
@@ -201,3 +223,5 @@ def test_builtin_efficiency_profile_covers_the_field():
     assert set(np.unique(p.model.seed_area)) == set(range(len(p.areas)))
     assert np.allclose(np.linalg.norm(p.model.seed_vectors, axis=1), 1.0, atol=0.01)
     assert {c.name for c in p.negative_cues} >= {"sample efficiency", "reasoning accuracy"}
+    # the shipped model reads the profile's own negative cues, one evidence column each, through the degree-2 stacker
+    assert p.model.cues == [c.pattern.pattern for c in p.negative_cues] and p.model.stack_degree == 2

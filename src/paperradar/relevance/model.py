@@ -1,6 +1,6 @@
 """A built-in profile's learned model: what "efficiency is the point of the paper" looks like, fitted offline.
 
-Three kinds of evidence, each a number per paper:
+Kinds of evidence, each a number per paper:
 
 - ``emb``: a linear model of the paper's embedding (positives: papers judged relevant; negatives: papers judged
   not relevant, the hard negatives, and ordinary papers);
@@ -13,12 +13,16 @@ Three kinds of evidence, each a number per paper:
   ``sentence_claims``: the most claim patterns one sentence matches (capped at 3). A paper whose efficiency claim
   is one sentence of an otherwise unrelated abstract ("... and trains 2.2x faster") reads like the field there.
 
+Beside them, one column per negative cue of the profile (``cues``: 1 when its pattern is in the text), so the model
+can learn what a cue costs a paper that shows it and how much efficiency evidence outweighs it.
+
 A small logistic regression (``stack``) turns the evidence into the log-odds that a paper of an ordinary day is
-relevant: it is fitted on out-of-fold evidence, with ordinary papers weighted to the share they have on a real
-day; its intercept is then moved so that 0.5 is the cut that served readers best on whole judged days (the best
-balance of precision and recall there, see relevance/build.py), so a threshold means the same on every day and in
-every collection. The model also keeps each positive seed's
-sub-area (an index into the profile's ``areas``) for explanations. Only numbers are stored: vectors, weights, ids.
+relevant: over the standardized columns and their pairwise products (degree 2: "a claim sentence *and* efficiency
+words", "a cue *without* a claim"), fitted on out-of-fold evidence, with ordinary papers weighted to the share
+they have on a real day; its intercept is then moved so that 0.5 is the cut that served readers best on whole
+judged days (the best balance of precision and recall there, see relevance/build.py), so a threshold means the
+same on every day and in every collection. The model also keeps each positive seed's sub-area (an index into the
+profile's ``areas``) for explanations. Only numbers are stored: vectors, weights, ids.
 """
 
 from __future__ import annotations
@@ -38,6 +42,17 @@ EVIDENCE = ("emb", "lex", "knn", "claims", "sentence", "sentence_claims")
 # A sentence boundary: end punctuation, space, then a capital (abstracts rarely hold abbreviations that break it).
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 MIN_SENTENCE = 20  # characters; shorter pieces ("Code: ...") are no sentence to judge
+CLIP = 4.0  # standardized evidence is clipped to this many spreads before the stacker (no wild extrapolation)
+
+
+def stack_features(evidence: np.ndarray, mean: np.ndarray, scale: np.ndarray, degree: int) -> np.ndarray:
+    """What the stacker reads: the evidence standardized by ``mean``/``scale`` and clipped to +-CLIP, then with
+    ``degree`` 2 every pairwise product after it (z_i * z_j for i <= j, scikit-learn's PolynomialFeatures order)."""
+    z = np.clip((evidence[:, : len(mean)] - mean) / scale, -CLIP, CLIP)
+    if degree < 2:
+        return z
+    i, j = np.triu_indices(z.shape[1])
+    return np.hstack([z, z[:, i] * z[:, j]])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -61,13 +76,17 @@ class ProfileModel:
     seed_vectors: np.ndarray
     seed_area: np.ndarray
     negative_vectors: np.ndarray
-    stack_coef: np.ndarray  # weights of the EVIDENCE columns (a model of an older build: the first four)
+    stack_coef: np.ndarray  # weights of stack_features() (a linear model of an older build: raw EVIDENCE columns)
     stack_intercept: float
     claims: list[str] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)  # negative-cue patterns, one evidence column each
+    stack_mean: np.ndarray | None = None  # standardization of the evidence; None: an older, linear build
+    stack_scale: np.ndarray | None = None
+    stack_degree: int = 1
 
     def evidence(self, vectors: np.ndarray, texts: Sequence[str], tfidf=None) -> np.ndarray:
-        """(n, 6) evidence per paper, the columns of EVIDENCE (``tfidf``: the texts'
-        :meth:`LexicalModel.transform`, when the caller has it)."""
+        """(n, 6 + cues) evidence per paper, the columns of EVIDENCE then one per negative cue (``tfidf``: the
+        texts' :meth:`LexicalModel.transform`, when the caller has it)."""
         return self.evidence_with_sentences(vectors, texts, tfidf)[0]
 
     def evidence_with_sentences(
@@ -80,7 +99,13 @@ class ProfileModel:
         hits = self.claim_hits(texts)
         sent, sent_claims, best = self.sentence_evidence(texts, hits)
         knn = self.knn(vectors)
-        return np.column_stack([emb, lex, knn, self.claim_counts(texts, hits), sent, sent_claims]), best, hits
+        cols = [emb, lex, knn, self.claim_counts(texts, hits), sent, sent_claims, *self.cue_flags(texts).T]
+        return np.column_stack(cols), best, hits
+
+    def cue_flags(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, cues): 1 where the negative cue's pattern is in the text."""
+        pats = [re.compile(c, re.I) for c in self.cues]
+        return np.array([[float(bool(p.search(t))) for p in pats] for t in texts]).reshape(len(texts), len(pats))
 
     def sentence_evidence(
         self, texts: Sequence[str], hits: list[list[tuple[int, int, str]]] | None = None
@@ -130,7 +155,10 @@ class ProfileModel:
 
     def logit(self, evidence: np.ndarray) -> np.ndarray:
         """The calibrated log-odds of relevance from :meth:`evidence`."""
-        return evidence[:, : len(self.stack_coef)] @ self.stack_coef + self.stack_intercept
+        if self.stack_mean is None or self.stack_scale is None:
+            return evidence[:, : len(self.stack_coef)] @ self.stack_coef + self.stack_intercept
+        feats = stack_features(evidence, self.stack_mean, self.stack_scale, self.stack_degree)
+        return feats @ self.stack_coef + self.stack_intercept
 
     def nearest_seeds(self, vector: np.ndarray, n: int = 2) -> list[tuple[str, int, float]]:
         """The ``n`` positive seeds most like ``vector``: (id, area index, cosine)."""
@@ -159,6 +187,11 @@ class ProfileModel:
             negative_vectors=self.negative_vectors.astype(np.float16),
             stack=np.r_[self.stack_coef, self.stack_intercept, self.emb_intercept].astype(np.float64),
             claims=np.array("\n".join(self.claims)),
+            cues=np.array("\n".join(self.cues)),
+            stack_norm=np.vstack([self.stack_mean, self.stack_scale]).astype(np.float64)
+            if self.stack_mean is not None and self.stack_scale is not None
+            else np.zeros((2, 0)),
+            stack_degree=np.array(self.stack_degree),
         )
 
     @classmethod
@@ -166,6 +199,7 @@ class ProfileModel:
         """Read a model written by :meth:`save`."""
         with np.load(path) as z:
             stack = z["stack"]
+            norm = z["stack_norm"] if "stack_norm" in z.files else np.zeros((2, 0))
             return cls(
                 embedder=str(z["embedder"]),
                 emb_coef=z["emb_coef"].astype(np.float32),
@@ -178,6 +212,10 @@ class ProfileModel:
                 stack_coef=stack[:-2].astype(np.float64),
                 stack_intercept=float(stack[-2]),
                 claims=[c for c in str(z["claims"]).split("\n") if c],
+                cues=[c for c in str(z["cues"]).split("\n") if c] if "cues" in z.files else [],
+                stack_mean=norm[0] if norm.shape[1] else None,
+                stack_scale=norm[1] if norm.shape[1] else None,
+                stack_degree=int(z["stack_degree"]) if "stack_degree" in z.files else 1,
             )
 
 
