@@ -199,6 +199,8 @@ def _best(a: list[Any], b: list[Any], limit: int) -> list[Any]:
     return [best[k] for k in order]
 
 
+DAY_TERMS = 1_300  # a date range of fewer YYYYMMDD numbers than this is filtered as a set of day terms
+
 _RETRIES = 8
 
 
@@ -501,10 +503,17 @@ class TantivyIndex(KeywordIndex):
         t = _tantivy()
         schema, out = self.files.schema, []
         lo, hi = _day_number(f.date_from, "0"), _day_number(f.date_to, "0")
-        if lo is not None or hi is not None:
+        if lo is not None and hi is not None and 0 <= hi - lo < DAY_TERMS:
+            # every number in the range as a term: the days' postings cost ≈ 1/3 of scanning the fast field of a
+            # million papers, with the same papers (any range within a calendar year is at most 1,232 numbers)
+            day = t.Query.term_set_query(schema, "day", list(range(lo, hi + 1)))
+            out.append((t.Occur.Must, _unscored(day)))
+        elif lo is not None or hi is not None:
             day = t.Query.range_query(schema, "day", t.FieldType.Unsigned, lo, hi)
             out.append((t.Occur.Must, _unscored(day)))
-        if f.categories:
+        if len(f.categories) == 1:
+            out.append((t.Occur.Must, _unscored(t.Query.term_query(schema, "cat", f.categories[0]))))
+        elif f.categories:
             out.append((t.Occur.Must, _unscored(t.Query.term_set_query(schema, "cat", list(f.categories)))))
         if f.tag or f.topic:
             # tags and topics change often and are small sets: SQL gives their ids
