@@ -515,3 +515,27 @@ def test_web_style_search_finds_the_same_as_the_cli_path(filled, engine_name):
             ], (query, filters)
             ranked += sum(1 for h in web if h.vector_rank is not None)
     assert ranked > 20
+
+
+def test_tantivy_date_ranges_admit_what_sql_does_on_odd_dates(store):
+    """A range within a year is filtered as a set of day terms, a longer one by the fast field: either admits
+    exactly the papers SQL's string comparison admits, partial and malformed dates included."""
+    days = ["2025-02", "2025-02-15", "2025-10-45", "2025-00-00", "2024-12-31", "2026-01-01", "2025-12-31", "2025"]
+    store.papers.write_batch(
+        [paper(f"2502.{n:05d}", f"Paper {n}", "text", "A B", "cs.LG", d) for n, d in enumerate(days)],
+        source="t",
+        now=NOW,
+    )
+    engine = TantivyIndex(store)
+    engine.sync()
+    ids = [f"2502.{n:05d}" for n in range(len(days))]
+    for lo, hi in [
+        ("2025-02-01", "2025-11-30"),
+        ("2025-02", "2025-10"),
+        ("2025", "2025-12-31"),
+        ("2025-10-01", "2025-10-31"),
+        ("2024-12-01", "2026-01-31"),
+        ("2025-03-01", "2025-02-01"),
+    ]:
+        filters = SearchFilters(date_from=lo, date_to=hi)
+        assert engine.filter_ids(ids, filters) == store.search.filter_ids(ids, filters), (lo, hi)
