@@ -497,13 +497,16 @@ class TantivyIndex(KeywordIndex):
         matched = t.Query.boolean_query([(should, x) for x in phrases])
         return plain, t.Query.boolean_query([(t.Occur.Must, matched), *((should, x) for x in terms)])
 
-    def _filter_clauses(self, f: SearchFilters | None) -> list[tuple[Any, Any]]:
+    def _filter_clauses(self, f: SearchFilters | None, *, day_terms: bool = True) -> list[tuple[Any, Any]]:
+        """Required (unscored) clauses for ``f``. ``day_terms``: a date range within a year as its day numbers,
+        cheaper for a search over the collection; a check of a few listed papers is cheaper with the fast field
+        (read at just those papers)."""
         if f is None or not f.active():
             return []
         t = _tantivy()
         schema, out = self.files.schema, []
         lo, hi = _day_number(f.date_from, "0"), _day_number(f.date_to, "0")
-        if lo is not None and hi is not None and 0 <= hi - lo < DAY_TERMS:
+        if day_terms and lo is not None and hi is not None and 0 <= hi - lo < DAY_TERMS:
             # every number in the range as a term: the days' postings cost ≈ 1/3 of scanning the fast field of a
             # million papers, with the same papers (any range within a calendar year is at most 1,232 numbers)
             day = t.Query.term_set_query(schema, "day", list(range(lo, hi + 1)))
@@ -532,7 +535,7 @@ class TantivyIndex(KeywordIndex):
             return super().filter_ids(ids, filters)
         t = _tantivy()
         among = _unscored(t.Query.term_set_query(self.files.schema, "id", list(ids)))
-        query = t.Query.boolean_query([(t.Occur.Must, among), *self._filter_clauses(filters)])
+        query = t.Query.boolean_query([(t.Occur.Must, among), *self._filter_clauses(filters, day_terms=False)])
         searcher = self.files.index.searcher()
         hits = searcher.search(query, len(ids), count=False).hits
         by_hash = {_id_hash(i): i for i in ids}
