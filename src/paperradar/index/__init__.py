@@ -190,6 +190,59 @@ def _keyword(engine: KeywordIndex, q: Query, limit: int, filters: SearchFilters 
     return engine.search(q, limit, filters) if q.has_keyword_part else []
 
 
+@dataclass
+class _Candidates:
+    """The vector index's nearest papers to a query vector, how many papers it holds and, when the filters were
+    checked already, which of the nearest pass (None: not checked yet)."""
+
+    found: list[tuple[str, float]]
+    total: int
+    keep: set[str] | None = None
+
+
+def _nearest(
+    index: VectorIndex,
+    engine: KeywordIndex,
+    qv: np.ndarray,
+    q: Query,
+    limit: int,
+    filters: SearchFilters | None,
+    *,
+    check: bool = True,
+) -> _Candidates:
+    """The candidates :func:`_vector` starts from: the ``limit`` nearest without restrictions, else the
+    ``max(limit * 10, 1000)`` nearest, checked against the filters (when ``check``) by the keyword index."""
+    hard = bool(q.excluded or q.fields or q.phrases)
+    if not hard and (filters is None or not filters.active()):
+        return _Candidates(index.search(qv, limit), len(index))
+    found = index.search(qv, max(limit * 10, 1000))
+    return _Candidates(found, len(index), engine.filter_ids([i for i, _ in found], filters) if check else None)
+
+
+def _sql_free(engine: KeywordIndex, filters: SearchFilters | None) -> bool:
+    """Can ``engine`` check ``filters`` without the database (so in another thread than the store's)? tantivy holds
+    dates and categories; tags and topics are asked of SQL."""
+    if filters is None or not filters.active():
+        return True
+    return isinstance(engine, TantivyIndex) and engine.ready and not (filters.tag or filters.topic)
+
+
+def _encode_nearest(
+    embedder: Embedder,
+    text: str,
+    index: VectorIndex | None,
+    engine: KeywordIndex,
+    q: Query,
+    limit: int,
+    filters: SearchFilters | None,
+    check: bool,
+) -> tuple[np.ndarray, _Candidates | None]:
+    """The query's vector and (with an ``index``) its nearest candidates: run in a thread beside the keyword side.
+    Touches no database connection (those belong to the caller's thread)."""
+    qv = embedder.embed(text)
+    return qv, None if index is None else _nearest(index, engine, qv, q, limit, filters, check=check)
+
+
 def _vector(
     store: Store,
     engine: KeywordIndex,
@@ -199,26 +252,28 @@ def _vector(
     limit: int,
     filters: SearchFilters | None,
     caches: Caches | None = None,
+    nearest: _Candidates | None = None,
 ) -> list[tuple[str, float]]:
     """The ``limit`` papers nearest to the query vector ``qv`` among those the filters and the hard constraints
-    of ``q`` (fields, phrases, exclusions) admit."""
-    index = vector_index(store, model, caches)
+    of ``q`` (fields, phrases, exclusions) admit; ``nearest``: what :func:`_nearest` found already."""
     hard = bool(q.excluded or q.fields or q.phrases)
+    if nearest is None:
+        nearest = _nearest(vector_index(store, model, caches), engine, qv, q, limit, filters)
     if not hard and (filters is None or not filters.active()):
-        return index.search(qv, limit)
+        return nearest.found
     # Check the nearest candidates against the restrictions (cheap whatever the collection's size) ...
-    candidates = index.search(qv, max(limit * 10, 1000))
+    candidates = nearest.found
     ids = [i for i, _ in candidates]
-    keep = engine.filter_ids(ids, filters)
+    keep = nearest.keep if nearest.keep is not None else engine.filter_ids(ids, filters)
     if hard:
         keep = engine.admitted(q, [i for i in ids if i in keep])
     passed = [(i, s) for i, s in candidates if i in keep]
     hits = passed[:limit]
-    if len(hits) >= limit or len(candidates) >= len(index):
+    if len(hits) >= limit or len(candidates) >= nearest.total:
         return hits
     # ... and when too few pass and the share that passed says the restriction is narrow, score exactly every
     # paper it admits (listing the papers of a broad one would cost more than the whole search).
-    if len(passed) / len(candidates) * len(index) > SUBSET_CAP:
+    if len(passed) / len(candidates) * nearest.total > SUBSET_CAP:
         return hits
     admitted = _admitted_set(store, engine, q, filters)
     if admitted is None:
@@ -302,12 +357,16 @@ def search(
     engine = keyword_index(store, threshold=threshold, update=update)
     if update:
         engine.sync()
-    encoding: Future[np.ndarray] | None = None
+    encoding: Future[tuple[np.ndarray, _Candidates | None]] | None = None
     if mode in ("hybrid", "vector"):
         # the query is encoded (the encoder loaded first if need be) in a thread while the keyword side searches:
-        # both run in native code, one on each core
+        # both run in native code, one on each core. Without ``update`` (nothing is embedded first) that thread
+        # also finds the vector index's nearest candidates, and checks them against the filters when that needs no
+        # SQL (the store's connection belongs to this thread)
+        ann = None if update else vector_index(store, embedder.name, caches)
+        check = _sql_free(engine, filters)
         worker = ThreadPoolExecutor(max_workers=1)
-        encoding = worker.submit(embedder.embed, q.semantic_text)
+        encoding = worker.submit(_encode_nearest, embedder, q.semantic_text, ann, engine, q, depth, filters, check)
         worker.shutdown(wait=False)
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
@@ -315,8 +374,8 @@ def search(
     if encoding is not None:
         if update and (embed_limit is None or vector_coverage(store, embedder.name).missing <= embed_limit):
             ensure_embeddings(store, embedder, progress=progress)
-        qv = encoding.result()
-        vector = _vector(store, engine, embedder.name, qv, q, depth, filters, caches)
+        qv, nearest = encoding.result()
+        vector = _vector(store, engine, embedder.name, qv, q, depth, filters, caches, nearest)
     kind = query_kind(q)
     texts: dict[str, tuple[str, str]] = {}
     fused = _ranked(store, q, kind, keyword, vector, mode, texts, SEED_RERANK)

@@ -203,8 +203,9 @@ class HnswIndex(VectorIndex):
         return cls.open(ids, path)
 
     def _take(self, rows: list[int]) -> np.ndarray:
-        got = self.index.get(np.asarray(rows, dtype=np.uint64), dtype=np.float32)  # type: ignore[attr-defined]
-        return np.vstack(got).astype(np.float32) if isinstance(got, tuple) else np.asarray(got, dtype=np.float32)
+        # in the stored precision (f16), widened here: the same values in half the time of usearch's conversion
+        got = self.index.get(np.asarray(rows, dtype=np.uint64))  # type: ignore[attr-defined]
+        return (np.stack(got) if isinstance(got, tuple) else np.asarray(got)).astype(np.float32)
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         if not self.live:
