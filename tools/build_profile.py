@@ -6,6 +6,8 @@
         [--calibration-days all|none|DAY,DAY]   # the complete judged days that set the cut (default: all)
         [--exclude-background IDS_FILE]     # papers kept out of the ordinary-paper sample (an evaluation sample)
         [--embed-cache]                     # embed through benchmarks/embed_cache.py (no re-embedding between runs)
+    python tools/build_profile.py --areas-only [--out DIR]          # re-assign the seeds' sub-areas of a built
+                                                                    # model, nothing refitted (scores unchanged)
 
 This is the one place that reads the dev labels and judgments (../shared/data/labels, dev split):
 - positives: the curated lists (`efficiency_labels_dev.jsonl`, grade 2) and every paper judged 1 or 2 in
@@ -17,7 +19,10 @@ This is the one place that reads the dev labels and judgments (../shared/data/la
   judgment, a natural day's mix; the cut 0.5 is set where precision and recall balance best on them (F1), each
   day paper scored by a model that did not see it (relevance/build.py). With --without-days they only set the
   cut, never train; `--calibration-days` names which of them do (leave one out to measure a day honestly).
-Each positive is assigned to its nearest sub-area of the profile (the `[[areas]]` of efficiency.toml). Only
+Each positive is assigned to a sub-area of the profile (the `[[areas]]` of efficiency.toml), which only
+explanations read: the nearest area (description and terms) it may be named for (an area's `only_when` gate:
+"surveys and benchmarks" only for a survey or benchmark). The curated lists' topics are not used: they are the
+yardstick of benchmarks/area_naming.py, and assigning by them drew general papers to "efficient reasoning". Only
 derived numbers are written (vectors, weights, ids), never the papers' text. The ids of every labelled or judged
 paper trained on go to <stem>_seed_ids.txt: pass that file to evaluate.py with --exclude. With --fold K only the
 papers whose id hashes to K (of 2) are used; with --without-days no paper of a judged day is (evaluate.py days
@@ -41,7 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from paperradar.embed import Embedder, make_embedder, paper_text  # noqa: E402
+from paperradar.relevance.areas import allowed  # noqa: E402
 from paperradar.relevance.build import Example, assign_areas, fit_profile_model  # noqa: E402
+from paperradar.relevance.model import ProfileModel  # noqa: E402
+from paperradar.relevance.profiles import parse_profile  # noqa: E402
 from paperradar.relevance.scorer import paper_text as scorer_text  # noqa: E402
 from paperradar.sources.jsonl import paper_from_common  # noqa: E402
 
@@ -83,6 +91,34 @@ def judgments() -> tuple[dict[str, int], dict[str, str]]:
     return grade, day_of
 
 
+def seed_areas(vectors: np.ndarray, texts: list[str], embedder: Embedder) -> np.ndarray:
+    """The area index of each positive seed (see the module docstring)."""
+    toml = tomllib.loads(PROFILE.read_text(encoding="utf-8"))
+    areas = parse_profile(PROFILE.read_text(encoding="utf-8"), str(PROFILE)).areas
+    area_vectors = embedder.embed_batch([f"{t['name']}: {t['description']}" for t in toml["areas"]])
+    return assign_areas(vectors, texts, area_vectors, [a.terms for a in areas], allowed(texts, areas))
+
+
+def reassign_areas(out: Path, stem: str, embedder: Embedder) -> None:
+    """--areas-only: rewrite the seeds' sub-areas of the model built in ``out``; nothing else changes."""
+    path = out / f"{stem}_model.npz"
+    model = ProfileModel.load(path)
+    want = set(model.seed_ids)
+    text: dict[str, str] = {}
+    with gzip.open(CORPUS, "rb") as f:
+        for line in f:
+            r = orjson.loads(line)
+            if r["id"] in want:
+                text[r["id"]] = scorer_text(paper_from_common(r, "dev"))
+    before = model.seed_area.copy()
+    model.seed_area = seed_areas(model.seed_vectors, [text[i] for i in model.seed_ids], embedder)
+    model.save(path)
+    names = [a["name"] for a in tomllib.loads(PROFILE.read_text(encoding="utf-8"))["areas"]]
+    counts = np.bincount(model.seed_area, minlength=len(names))
+    print(f"{int((before != model.seed_area).sum())} of {len(before)} seeds moved -> {path}")
+    print("seeds per area:", ", ".join(f"{t} {c}" for t, c in zip(names, counts, strict=True)))
+
+
 def embedder_for(cached: bool) -> Embedder:
     if not cached:
         return make_embedder()
@@ -104,9 +140,13 @@ def main() -> None:
     ap.add_argument("--exclude-background", type=Path, help="ids (one a line) kept out of the ordinary papers")
     ap.add_argument("--n-ordinary", type=int, default=1000, help="ordinary papers sampled as negatives")
     ap.add_argument("--embed-cache", action="store_true", help="embed through benchmarks/embed_cache.py")
+    ap.add_argument("--areas-only", action="store_true", help="only re-assign the seeds' sub-areas of a built model")
     a = ap.parse_args()
     if not LABELS.exists():
         sys.exit(f"{LABELS}: not found (set PAPERRADAR_SHARED_DATA to the shared data folder)")
+    if a.areas_only:
+        reassign_areas(a.out, a.stem, embedder_for(a.embed_cache))
+        return
     grade, day_of = judgments()
     judged_days = set(day_of.values())
     complete = complete_days()
@@ -159,11 +199,8 @@ def main() -> None:
     ]
     toml = tomllib.loads(PROFILE.read_text(encoding="utf-8"))
     areas = toml["areas"]
-    area_vectors = embedder.embed_batch([f"{t['name']}: {t['description']}" for t in areas])
     pos = [e for e in examples if e.label]
-    seed_area = assign_areas(
-        np.stack([e.vector for e in pos]), [e.text for e in pos], area_vectors, [t.get("terms", []) for t in areas]
-    )
+    seed_area = seed_areas(np.stack([e.vector for e in pos]), [e.text for e in pos], embedder)
     model, _oof = fit_profile_model(
         examples,
         embedder.name,

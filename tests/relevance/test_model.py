@@ -176,6 +176,8 @@ def test_profile_with_a_model_ranks_held_out_papers_and_explains(built):
     assert 0 < len(selected) < len(scored) / 2
     best = ranked[0]
     assert best.explanation.startswith("matches: ") and "near seed papers" in best.explanation
+    # seeds not in the reader's database are named by their arXiv id, so a reader can look them up
+    assert "near seed papers arXiv:" in best.explanation
     # a selected paper quotes the sentence of its own abstract that reads most like the interest
     quoted = [s for s in selected if "most on point: “" in s.explanation]
     assert quoted

@@ -260,11 +260,19 @@ def fit_profile_model(
 
 
 def assign_areas(
-    vectors: np.ndarray, texts: Sequence[str], area_vectors: np.ndarray, area_terms: Sequence[Sequence[str]]
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    area_vectors: np.ndarray,
+    area_terms: Sequence[Sequence[str]],
+    allowed: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The area index of each paper: its cosine to the area's description, plus 0.05 per area term it uses."""
+    """The area index of each paper: its cosine to the area's description, plus 0.05 per area term it uses, among
+    the areas ``allowed`` for it ((n, areas) booleans, :func:`paperradar.relevance.areas.allowed`; default: all)."""
     from paperradar.relevance.profiles import Profile
 
     pats = [Profile(name="x").keyword_patterns(list(t)) for t in area_terms]
     hits = np.array([[sum(1 for _w, p in ps if p.search(t)) for ps in pats] for t in texts], dtype=np.float64)
-    return np.asarray((vectors @ area_vectors.T + 0.05 * np.minimum(hits, 3)).argmax(axis=1))
+    score = vectors @ area_vectors.T + 0.05 * np.minimum(hits, 3)
+    if allowed is not None:
+        score = np.where(allowed.any(axis=1, keepdims=True) & ~allowed, -np.inf, score)
+    return np.asarray(score.argmax(axis=1))

@@ -166,13 +166,36 @@ class ProfileModel:
         order = np.argsort(-sims)[:n]
         return [(self.seed_ids[i], int(self.seed_area[i]), float(sims[i])) for i in order]
 
-    def area_of(self, vectors: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]:
-        """Per paper, the area whose seeds are closest (mean of its ``k`` nearest) and that similarity."""
+    def area_votes(
+        self, vectors: np.ndarray, n_areas: int | None = None, k: int = 3, exclude: Sequence[str] = ()
+    ) -> np.ndarray:
+        """(n, areas): per paper and area, the mean cosine of the area's ``k`` seeds nearest to it; -inf for an
+        area without seeds. ``exclude`` gives each paper's id: a paper that is itself a seed does not vote for
+        its own area (it would be its own nearest seed)."""
         sims = vectors @ self.seed_vectors.T
-        areas = np.unique(self.seed_area)
-        per = np.column_stack([_top_mean(sims[:, self.seed_area == a], k) for a in areas])
+        if len(exclude):
+            where = {s: i for i, s in enumerate(self.seed_ids)}
+            for n, pid in enumerate(exclude):
+                if pid in where:
+                    sims[n, where[pid]] = -np.inf
+        n_areas = int(self.seed_area.max()) + 1 if n_areas is None and len(self.seed_area) else n_areas or 0
+        out = np.full((len(vectors), n_areas), -np.inf)
+        for a in np.unique(self.seed_area):
+            if a < n_areas:
+                # the mean of each row's k largest finite similarities (an excluded seed is -inf)
+                top = -np.sort(-sims[:, self.seed_area == a], axis=1)[:, :k]
+                finite = np.isfinite(top)
+                count = finite.sum(axis=1)
+                total = np.where(finite, top, 0.0).sum(axis=1)
+                out[:, a] = np.where(count > 0, total / np.maximum(count, 1), -np.inf)
+        return out
+
+    def area_of(self, vectors: np.ndarray, k: int = 3, exclude: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+        """Per paper, the area whose seeds are closest (mean of its ``k`` nearest) and that similarity (the seed
+        vote alone; explanations also read the areas' terms, :func:`paperradar.relevance.areas.pick`)."""
+        per = self.area_votes(vectors, k=k, exclude=exclude)
         best = per.argmax(axis=1)
-        return areas[best], per[np.arange(len(per)), best]
+        return best, per[np.arange(len(per)), best]
 
     def save(self, path: Path) -> None:
         """Write the model as one compressed .npz (the lexical part beside it, ``<stem>_lexical.npz``)."""

@@ -26,6 +26,9 @@ class Area:
     name: str
     description: str = ""
     terms: list[str] = field(default_factory=list)
+    # named in explanations only for papers whose title and abstract match it (e.g. a survey cue for a
+    # "surveys" area); None: any paper
+    only_when: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -100,7 +103,13 @@ def _tables(data: dict[str, object], key: str, where: str) -> list[dict[str, obj
 def _areas(data: dict[str, object], where: str) -> list[Area]:
     out = []
     for t in _tables(data, "areas", where):
-        out.append(Area(str(t["name"]), str(t.get("description", "")), _str_list(t, "terms", where)))
+        only = None
+        if t.get("only_when"):
+            try:
+                only = re.compile(str(t["only_when"]), re.I)
+            except re.error as e:
+                raise ProfileError(f"{where}: area {t['name']!r} has a bad only_when pattern ({e})") from e
+        out.append(Area(str(t["name"]), str(t.get("description", "")), _str_list(t, "terms", where), only))
     return out
 
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from paperradar.memo import Memo
 from paperradar.models import Paper
+from paperradar.relevance.areas import pick as pick_area
 from paperradar.relevance.lexical import LexicalModel
 from paperradar.relevance.model import EVIDENCE, ProfileModel
 from paperradar.relevance.profiles import Profile
@@ -84,6 +85,15 @@ def paper_text(p: Paper) -> str:
     """What the lexical models read: title and abstract (or a summary's bullets when there is no abstract)."""
     bullets = p.extra.get("bullets") if not p.abstract else None
     return f"{p.title}\n{p.abstract or ' '.join(map(str, bullets or []))}"
+
+
+_ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}(?:v\d+)?$|^[a-z-]+(?:\.[A-Z]{2})?/\d{7}$")
+
+
+def seed_label(paper_id: str) -> str:
+    """How an explanation names a seed paper that is not in the reader's database: "arXiv:2510.18636" for an
+    arXiv id (a reader can look it up), the id itself otherwise."""
+    return f"arXiv:{paper_id}" if _ARXIV_ID.match(paper_id) else paper_id
 
 
 def _short(subtopic: str, words: int = 6) -> str:
@@ -330,7 +340,8 @@ class ProfileScorer(Scorer):
                 fb = fb + sign * W_CONTRAST * np.clip(zs[sign] - 1.0, 0, 3)
         cats = self._category_factor(papers)
         score = _sigmoid(logit + fb) * cats
-        area, _area_sim = model.area_of(vectors)
+        votes = model.area_votes(vectors, len(self.profile.areas) or None, exclude=[p.id or "" for p in papers])
+        area = pick_area(votes, texts, self.profile.areas) if self.profile.areas else votes.argmax(axis=1)
         terms = model.lexical.explain(texts, n=4, tfidf=tfidf)
         liked, disliked = list(self.likes.values()), list(self.dislikes.values())
         out = []
@@ -341,7 +352,7 @@ class ProfileScorer(Scorer):
             name = self.profile.areas[area[n]].name if area[n] < len(self.profile.areas) else f"area {area[n]}"
             why.append(f"{'matches' if relevant else 'closest sub-area'}: {name}")
             near = [
-                (f"“{self.seed_titles[i][:60]}”" if i in self.seed_titles else i) + f" ({sim:.2f})"
+                (f"“{self.seed_titles[i][:60]}”" if i in self.seed_titles else seed_label(i)) + f" ({sim:.2f})"
                 for i, _a, sim in model.nearest_seeds(vectors[n], 3)
                 if i != p.id  # a seed paper is not its own evidence
             ][:2]
