@@ -89,3 +89,9 @@ def test_a_score_reached_is_a_level_not_a_gain():
     found = claims_in("SymRAG achieves competitive accuracy (97.6--100.0% exact match) with 3x less compute.")
     assert [(c.phrase, c.kind) for c in found] == [("3x less compute", "times"), ("97.6--100.0% exact match", "level")]
     assert headline_claim("It reaches 85% accuracy on GSM8K and cuts tokens by 40%.") == "cuts tokens by 40%"
+
+
+def test_a_bound_sign_is_part_of_the_claim():
+    text = "SAE-Tuning retains most of the reasoning performance while reducing training costs by >2000x to about $1."
+    assert headline_claim(text) == "reducing training costs by >2000x"
+    assert headline_claim("The kernel runs ≥3× faster decoding on A100.") == "≥3× faster decoding"

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # a range keeps both ends: "97.6--100.0% exact match", "2-3× faster", "1.5–2.1x"
 _RANGE = rf"{_NUM}(?:\s?(?:-{{1,3}}|–|—)\s?{_NUM})?"
-_LEAD = r"(?:(?:up to|over|more than|nearly|about|approximately|around|at least|an average of|on average)\s+)?"
+_LEAD = (
+    r"(?:(?:up to|over|more than|nearly|about|approximately|around|at least|an average of|on average)\s+"
+    r"|[>≥~≈]\s?)?"
+)
 _TIMES = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE}\s?(?:×|x(?![a-zA-Z])|X(?![a-zA-Z])|-fold|\s?times\b)", re.I)
 _PERCENT = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE}\s?%")
 _BITS = re.compile(rf"(?<![\w.,])({_NUM})(?:-bit\b|\s?bits?\b)", re.I)
