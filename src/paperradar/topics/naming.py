@@ -67,7 +67,26 @@ _HEAD_OK = frozenset(
         "speculative",
     ]
 )
-_WEAK_NAMES = frozenset(GENERIC) | {"reasoning", "tokens", "token", "models"}
+# words every paper of an efficiency (or any ML) week may use, which name no sub-field: a pruning cluster seen
+# named "Features", "Resource constraints" or "Fine-tuning" takes its next phrase ("Structured pruning") instead
+_WEAK_NAMES = frozenset(GENERIC) | {
+    "reasoning",
+    "tokens",
+    "token",
+    "models",
+    "features",
+    "feature",
+    "fine-tuning",
+    "training",
+    "inference",
+    "resource constraints",
+    "computational cost",
+    "computational costs",
+    "computational overhead",
+    "memory",
+    "latency",
+    "trade-off",
+}
 
 
 def _norm(word: str) -> str:
