@@ -1,7 +1,7 @@
 """How stable the topic clustering is on the dev split (never the holdout): NMI against the labels of the five
 main topics on all labelled papers, on random 80% subsamples, and with random unlabelled dev papers mixed in.
 
-    python benchmarks/topics_robustness.py [--subsamples 10] [--noise 300] [--noise-draws 3] [--neighbours N]
+    python benchmarks/topics_robustness.py [--subsamples 10] [--noise 300] [--noise-draws 3] [--neighbours N] [--seed S]
 
 Papers and labels are read the way ../shared/eval/evaluate.py reads them (its own functions), stored in a temp
 database and embedded through benchmarks/embed_cache.py (MiniLM, fp32, cached), then grouped by
@@ -46,6 +46,7 @@ def main() -> None:
     ap.add_argument("--noise", type=int, default=300, help="unlabelled dev papers mixed in per noise draw")
     ap.add_argument("--noise-draws", type=int, default=3)
     ap.add_argument("--neighbours", type=int, default=None, help="override WardClusterer's neighbour vote")
+    ap.add_argument("--seed", type=int, default=0, help="WardClusterer's random_state (the consensus' subsamples)")
     a = ap.parse_args()
     ev = _evaluate_module()
     papers, labels = ev.load_split("dev")
@@ -63,7 +64,8 @@ def main() -> None:
         have, matrix = store.embeddings.matrix(embedder.name, list(stored))
         store.close()
     row = {pid: n for n, pid in enumerate(have)}
-    clusterer = WardClusterer() if a.neighbours is None else WardClusterer(neighbours=a.neighbours)
+    kw = {} if a.neighbours is None else {"neighbours": a.neighbours}
+    clusterer = WardClusterer(random_state=a.seed, **kw)
 
     def score(chosen: list[str]) -> tuple[float, int]:
         chosen = [i for i in chosen if i in row]
@@ -72,7 +74,7 @@ def main() -> None:
         nmi = ev.nmi([labels[i] for i in scored], [model.assignment.get(i, "other") for i in scored])
         return round(nmi, 4), len(model.topics)
 
-    out: dict[str, object] = {"neighbours": clusterer.neighbours, "all": score(ids)}
+    out: dict[str, object] = {"neighbours": clusterer.neighbours, "seed": a.seed, "all": score(ids)}
     sub_rng = np.random.default_rng(0)
     subs = [score(sorted(sub_rng.choice(ids, int(0.8 * len(ids)), replace=False))) for _ in range(a.subsamples)]
     if subs:

@@ -1,11 +1,11 @@
 """Topics: group a period's papers, name each group by its distinctive phrases, follow groups across periods.
 
-Papers are compared by a weighted cosine of their stored embeddings and a TF-IDF view of their titles and
-abstracts (:mod:`.features`), grouped by Ward's hierarchy cut where the silhouette is best and smoothed by nearest
-neighbours (:mod:`.cluster`) — the number of topics is never given — and named by the best coherent noun phrase among
-class-based TF-IDF 1-3-word phrases (:mod:`.labels`, :mod:`.naming`). A topic keeps its id across periods when its
-embedding centroid matches an earlier one. Reports track topics per interest in a registry (:mod:`.registry`),
-anchored to the profile's sub-areas (:mod:`.anchors`).
+Papers are compared by a weighted cosine of their stored embeddings and a TF-IDF view of their titles and abstracts
+(:mod:`.features`), grouped by a consensus of Ward's hierarchies cut where the silhouette is best and refined by a
+classifier fitted on the clusters (:mod:`.cluster`) — the number of topics is never given — and named by the best
+coherent noun phrase among class-based TF-IDF 1-3-word phrases (:mod:`.labels`, :mod:`.naming`). A topic keeps its
+id across periods when its embedding centroid matches an earlier one. Reports track topics per interest in a
+registry (:mod:`.registry`), anchored to the profile's sub-areas (:mod:`.anchors`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from paperradar.models import Paper
-from paperradar.topics.cluster import Clusterer, WardClusterer
+from paperradar.topics.cluster import Clusterer, WardClusterer, refine_labels
 from paperradar.topics.features import TopicFeatures, build_features, topic_text
 from paperradar.topics.labels import label_clusters
 from paperradar.topics.naming import choose_name, coherent, sentence_case
@@ -29,6 +29,8 @@ OTHER = "other"
 # Above this many papers, a sample this large is clustered and the rest join the topic they are closest to on
 # average (the pairwise matrices of 5,000 papers take ~300 MB).
 MAX_CLUSTERED_PAPERS = 5000
+# Up to this many papers, the clusters are refined by a classifier fitted on them (:func:`.cluster.refine_labels`).
+MAX_REFINED_PAPERS = 2000
 
 
 @dataclass
@@ -67,12 +69,14 @@ def cluster_papers(
     """One cluster label per paper of ``features``.
 
     At most ``max_papers`` papers (a fixed random sample) are clustered; every other paper joins the cluster
-    whose members it is most similar to on average.
+    whose members it is most similar to on average. Up to ``MAX_REFINED_PAPERS`` papers, the clusters are then
+    refined by a classifier of the papers' words and embeddings fitted on them.
     """
     clusterer = clusterer or WardClusterer()
     n = len(features)
     if n <= max_papers:
-        return np.asarray(clusterer.fit_predict(features.similarity()))
+        labels = np.asarray(clusterer.fit_predict(features.similarity()))
+        return refine_labels(features.lexical, features.embeddings, labels) if n <= MAX_REFINED_PAPERS else labels
     sample = np.sort(np.random.default_rng(random_state).choice(n, max_papers, replace=False))
     sample_labels = np.asarray(clusterer.fit_predict(features.similarity(sample)))
     values = np.unique(sample_labels)

@@ -67,7 +67,26 @@ _HEAD_OK = frozenset(
         "speculative",
     ]
 )
-_WEAK_NAMES = frozenset(GENERIC) | {"reasoning", "tokens", "token", "models"}
+# words every paper of an efficiency (or any ML) week may use, which name no sub-field: a pruning cluster seen
+# named "Features", "Resource constraints" or "Fine-tuning" takes its next phrase ("Structured pruning") instead
+_WEAK_NAMES = frozenset(GENERIC) | {
+    "reasoning",
+    "tokens",
+    "token",
+    "models",
+    "features",
+    "feature",
+    "fine-tuning",
+    "training",
+    "inference",
+    "resource constraints",
+    "computational cost",
+    "computational costs",
+    "computational overhead",
+    "memory",
+    "latency",
+    "trade-off",
+}
 
 
 def _norm(word: str) -> str:
@@ -100,6 +119,43 @@ def coherent(name: str, texts: Sequence[str], min_share: float = MIN_SHARE) -> b
     return bool(shares) and min(shares.values()) >= min_share
 
 
+# adjectives and verbs a cut-short phrase ends on; they close no noun phrase
+_OPEN_ENDS = frozenset(
+    [
+        "large",
+        "small",
+        "new",
+        "novel",
+        "efficient",
+        "different",
+        "various",
+        "existing",
+        "significant",
+        "recent",
+        "substantial",
+        "deep",
+        "neural",
+        "proposed",
+        "show",
+        "shows",
+        "achieve",
+        "achieves",
+        "improve",
+        "improves",
+        "highlight",
+        "highlights",
+        "exploit",
+        "reveal",
+        "reveals",
+        "suggest",
+        "suggests",
+        "enable",
+        "outperform",
+        "require",
+        "leverage",
+    ]
+)
+
 # a lower-case verb in the third person that cuts a phrase into subject and object ("reduces", "achieves")
 _VERB_3RD = re.compile(
     r"(?:reduc|improv|achiev|enabl|outperform|accelerat|boost|enhanc|lower|speed|cut|yield|show|requir|leverag|"
@@ -121,7 +177,11 @@ def is_noun_phrase(phrase: str) -> bool:
         return False  # a lone word names a field only as a noun of the field ("Quantization", "LoRA")
     if " ".join(words[-2:]).lower() in ("large language", "vision language", "language model", "large reasoning"):
         return False  # "Multimodal large language" is "... large language models" cut short
-    if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward"):
+    if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward") or last in _OPEN_ENDS:
+        return False  # "Fine-tuning large" (... language models), "Reasoning benchmarks show" (... that)
+    if len(words) > 1 and words[0].lower().endswith("ly"):
+        return False  # an adverb opens a clause, not a name: "Fully exploit"
+    if len(words) > 1 and (_VERB_3RD.fullmatch(last) or last in ("show", "shows", "demonstrate", "demonstrates")):
         return False
     if any(_VERB_3RD.fullmatch(w) for w in words[1:-1]):
         return False  # a clause, not a name: "Quantization reduces model", "Pruning improves efficiency"
