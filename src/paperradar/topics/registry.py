@@ -32,7 +32,10 @@ MAX_SHARE = 0.3
 # small bonus); measured on consecutive dev weeks, continuing sub-fields sit at 0.80-0.95 and distinct ones below 0.75
 MATCH_THRESHOLD = 0.78
 ANCHOR_BONUS = 0.04
+# a week is clustered by the same 80-run consensus `evaluate.py topics` measures up to this many papers, by a
+# smaller one (20 runs) above it: busy weeks (a 5,000-paper report) stay fast
 WEEK_CONSENSUS_RUNS = 20
+FULL_CONSENSUS_PAPERS = 400
 
 
 @dataclass
@@ -111,8 +114,8 @@ def group_week(
     features = build_features(texts, embeddings)
     sim = features.similarity()
     min_size = max(min_topic_papers, min(8, n // 12))
-    # a week is clustered by a smaller consensus (20 runs) than a whole collection: reports stay fast on busy weeks
-    clusterer = WardClusterer(min_cluster_size=min_size, runs=WEEK_CONSENSUS_RUNS)
+    runs = WardClusterer().runs if n <= FULL_CONSENSUS_PAPERS else WEEK_CONSENSUS_RUNS
+    clusterer = WardClusterer(min_cluster_size=min_size, runs=runs)
     labels = clusterer.fit_predict(sim) if n >= 2 * min_size else np.zeros(n, int)
     if n >= 10:
         labels = _split_large(sim, np.asarray(labels), max(min_size, int(max_share * n)), min_topic_papers)
