@@ -95,3 +95,8 @@ def test_a_bound_sign_is_part_of_the_claim():
     text = "SAE-Tuning retains most of the reasoning performance while reducing training costs by >2000x to about $1."
     assert headline_claim(text) == "reducing training costs by >2000x"
     assert headline_claim("The kernel runs ≥3× faster decoding on A100.") == "≥3× faster decoding"
+
+
+def test_generic_words_and_lone_adjectives_name_no_topic():
+    texts = ["memory-efficient execution of pruned models with structured pruning"] * 8
+    assert choose_name(["Memory-efficient", "Execution", "Structured pruning"], texts) == "Structured pruning"

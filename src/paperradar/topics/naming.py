@@ -86,6 +86,11 @@ _WEAK_NAMES = frozenset(GENERIC) | {
     "memory",
     "latency",
     "trade-off",
+    "execution",
+    "performance",
+    "efficiency",
+    "accuracy",
+    "scalability",
 }
 
 
@@ -221,7 +226,9 @@ def choose_name(
     ordered = [p for p in lead if len(p.split()) > 1] + [p for p in lead if len(p.split()) == 1] + list(phrases[8:])
     for ph in ordered:
         name = sentence_case(ph)
-        if name.lower() in taken or name.lower() in _WEAK_NAMES:
+        # a lone adjective ("Memory-efficient", "Training-free") names no sub-field either
+        lone_adjective = " " not in name and name.lower().endswith(("-efficient", "-free", "-aware", "-based"))
+        if name.lower() in taken or name.lower() in _WEAK_NAMES or lone_adjective:
             continue
         if is_noun_phrase(name) and coherent(name, texts, min_share):
             return name
