@@ -88,7 +88,6 @@ _WEAK_NAMES = frozenset(GENERIC) | {
     "trade-off",
     "execution",
     "performance",
-    "efficiency",
     "accuracy",
     "scalability",
 }
