@@ -7,7 +7,7 @@ import pytest
 
 from paperradar.relevance import load_profile
 from paperradar.sources.jsonl import paper_from_common
-from paperradar.summarize import check_grounded, claims_in, headline_claim, summarize
+from paperradar.summarize import check_grounded, claims_in, headline_claim, plain_tex, summarize
 from paperradar.summarize.claims import FUNCTION_WORDS
 from paperradar.topics.anchors import anchor_names
 from paperradar.topics.naming import choose_name, coherent, is_noun_phrase, sentence_case
@@ -46,12 +46,12 @@ def test_every_claim_of_real_abstracts_is_whole_and_grounded(dev_rows):
             seen += 1
             last = c.phrase.split()[-1].lower()
             assert last not in FUNCTION_WORDS, c.phrase
-            assert c.phrase in c.sentence and c.phrase in p.abstract  # verbatim
+            assert c.phrase in c.sentence and c.phrase in plain_tex(p.abstract)  # verbatim, TeX as characters
             assert check_grounded(c.phrase, [p.abstract]) == []
             if c.kind == "bits":
                 assert c.value <= 8
         s = summarize(p)
-        assert s.headline is None or s.headline in (p.abstract or "")
+        assert s.headline is None or s.headline in plain_tex(p.abstract or "")
     assert seen > 50
 
 
@@ -95,6 +95,29 @@ def test_a_bound_sign_is_part_of_the_claim():
     text = "SAE-Tuning retains most of the reasoning performance while reducing training costs by >2000x to about $1."
     assert headline_claim(text) == "reducing training costs by >2000x"
     assert headline_claim("The kernel runs ≥3× faster decoding on A100.") == "≥3× faster decoding"
+
+
+def test_claims_read_through_tex_and_compounds_and_quality_gains_rank_below_cost():
+    assert headline_claim(r"GTA models achieve a \emph{2x} increase in end-to-end inference speed.") == (
+        "2x increase in end-to-end inference speed"
+    )
+    assert headline_claim(r"Our kernel is $2.5\times$ faster and uses 30\% less memory.") == "2.5× faster"
+    assert headline_claim(r"It cuts latency by $40\%$ on A100.") == "cuts latency by 40%"
+    found = claims_in("MLA achieves a 45% KV-cache memory reduction with only a 0.3% increase in validation loss.")
+    assert [(c.phrase, c.kind) for c in found] == [
+        ("45% KV-cache memory reduction", "percent"),
+        ("0.3% increase in validation loss", "quality"),
+    ]
+    assert headline_claim("Our model shows a 1.97% mIoU improvement and 13.7% memory reduction.") == (
+        "13.7% memory reduction"
+    )
+    ranged = claims_in("Comet achieves a 1.87x-2.63x speedup and a 1.94x-2.64x communication reduction.")
+    assert [(c.phrase, c.value) for c in ranged] == [
+        ("1.94x-2.64x communication reduction", 2.64),
+        ("1.87x-2.63x speedup", 2.63),
+    ]
+    quality = claims_in("Our experiments show that it achieves 34% higher success rates and 10X lower MSEs.")
+    assert {c.kind for c in quality} == {"quality"}
 
 
 def test_generic_words_and_lone_adjectives_name_no_topic():

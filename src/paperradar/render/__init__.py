@@ -26,7 +26,7 @@ _env = Environment(
 # a link, an image, inline HTML, an entity, emphasis, code or a table cell is backslash-escaped, and so is a block
 # marker at the start of a value; line breaks become spaces. Only the templates themselves produce markup.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
-_MD_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)](?:\s|$)))")
 _URL_UNSAFE = re.compile(r"[\s()<>\[\]\\\"']")
 
 
@@ -34,7 +34,14 @@ def md_escape(value: object) -> str:
     """``value`` as literal text in Markdown (see the comment above ``_MD_INLINE``)."""
     s = " ".join(str(value).split()) if value is not None else ""
     s = _MD_INLINE.sub(r"\\\1", s)
-    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
+    return _MD_BLOCK_START.sub(_escape_block_start, s)
+
+
+def _escape_block_start(m: re.Match[str]) -> str:
+    """A backslash before a block marker's punctuation: "\\# x", "\\- x", "1\\. x" (a backslash before a digit
+    is no escape in CommonMark and would show; "1.4 times" starts no list and is left alone)."""
+    lead, marker = m.group(1), m.group(2)
+    return lead + marker + "\\" if marker[0].isdigit() else lead + "\\" + marker
 
 
 def md_url(value: object) -> str:

@@ -378,7 +378,8 @@ def synthesize(
 def _noteworthy(topic: ReportTopic, liked: dict[str, float]) -> Item:
     """The paper of a topic a reader should open first, with the reason: a survey of the topic, else the paper
     closest to the reader's likes (when close), else the largest reported gain, else the most relevant one."""
-    gains = [c for c in topic.claims or paper_claims(topic.items) if c.kind != "level"]  # not "97% accuracy"
+    # a score reached ("97% accuracy") or a gain in quality ("10X lower MSEs") is no gain in cost
+    gains = [c for c in topic.claims or paper_claims(topic.items) if c.kind not in ("level", "quality")]
     claims = sorted(gains, key=lambda c: (c.kind == "times", c.value), reverse=True)
     survey = next((i for i in topic.items if re.search(r"\b(survey|review|overview)\b", i.paper.title, re.I)), None)
     closest = max(topic.items, key=lambda i: liked.get(i.paper.id or "", -1.0)) if liked else None

@@ -18,11 +18,13 @@ from paperradar.summarize.claims import FUNCTION_WORDS
 
 _SURVEY = re.compile(r"\b(survey|review|overview|taxonomy|systematization|tutorial)\b", re.I)
 MAX_SENTENCE_WORDS = 45
-_PROBLEM_CUE = re.compile(
-    r"\b(?:challeng|bottleneck|costly|expensive|suffer|limit|struggl|remain|lack|difficult|prohibitive|hinder|"
-    r"overhead|slow|inefficien|grow|quadratic|memory|latency)\w*",
+# a difficulty a problem sentence names; a cost one ("latency", "overhead") before a general one ("remain", "lack")
+_COST_CUE = re.compile(
+    r"\b(?:bottleneck|costly|expensive|prohibitive|overhead|slow|inefficien|quadratic|memory|latency|compute|"
+    r"computation(?:al)?|resource)\w*",
     re.I,
 )
+_PROBLEM_CUE = re.compile(r"\b(?:challeng|suffer|limit|struggl|remain|lack|difficult|hinder|grow)\w*", re.I)
 
 
 @dataclass
@@ -75,26 +77,24 @@ _GENERIC_NAMES = frozenset(
 
 
 def method_name(item: Item) -> str:
-    """How the report names a paper: the method name its title leads with ("SPRINT", "EAGLE-3"), else a named
-    method in its title, else its title (cut after eight words, never on a function word)."""
+    """How the report names a paper: the method name its title leads with ("SPRINT", "EAGLE-3"), else a name the
+    title introduces in parentheses ("... Risk Scanning (AIRS) Framework"), else its title (cut after eight words,
+    never on a function word).
+
+    Other capitalised words of a title are mostly what the paper works on, not what it is called ("for LVLM
+    Decoding", "Detect AI-Edited Images", "NeurIPS 2025 E2LM Competition"), so they never name it."""
     title = re.sub(r"\s+", " ", item.paper.title or "").strip()
     if ":" in title:
         head = title.split(":", 1)[0].strip()
         if 1 <= len(head.split()) <= 3 and re.search(r"[A-Z]", head) and head not in _GENERIC_NAMES:
             return head
-    names = [
+    introduced = [
         n
-        for n in named_methods(title)
-        if (
-            len(n) > 2
-            and n not in _GENERIC_NAMES
-            and not n.lower().endswith(("-based", "-aware", "-free"))
-            and re.search(r"[a-z]", n) is not None
-        )
-        or (n.isupper() and len(n) >= 4 and n not in _GENERIC_NAMES)
+        for n in re.findall(r"\(([A-Z][A-Za-z0-9-]{1,19})\)", title)
+        if n in named_methods(f"({n})") and n not in _GENERIC_NAMES
     ]
-    if names:
-        return max(names, key=len)
+    if introduced:
+        return introduced[0]
     words = title.split()
     if len(words) <= 9:
         return title
@@ -132,18 +132,41 @@ def _lower_first(s: str) -> str:
     return s[0].lower() + s[1:]
 
 
-def _problem_sentence(items: Sequence[Item]) -> tuple[str, Item] | None:
-    """The first bullet (the problem) of the most relevant paper whose problem sentence is not too long."""
-    fallback = None
+# a sentence about the paper's own work or its results states no problem
+_OWN_OR_RESULT = re.compile(
+    r"\b(?:we|our|(?:this|the) (?:paper|work|study|article)|experiments?|results? (?:show|demonstrate)|"
+    r"outperform\w*|achiev\w*|"
+    r"(?:this|these|such) (?:challenges?|problems?|issues?|gaps?|limitations?))\b",
+    re.I,
+)
+
+
+def _problem_sentence(items: Sequence[Item], name: str = "") -> tuple[str, Item] | None:
+    """The first bullet (the problem) of the most relevant paper whose problem sentence names a difficulty, is
+    not too long, and is neither about the paper's own work or results nor pointing back at a sentence left out.
+    Order: a cost named ("latency", "overhead"), then any difficulty ("remain", "lack"), then any bullet; within
+    each, one that also speaks of the topic ("diffusion", "attention" for "Efficient attention") first, then the
+    most relevant paper."""
+    stems = [
+        w.lower()[:6]
+        for w in re.findall(r"[A-Za-z][\w-]{3,}", name)
+        if w.lower() not in FUNCTION_WORDS and not w.lower().startswith("effici")
+    ]
+    candidates = []
     for it in items:
         if it.summary.bullets:
             s = it.summary.bullets[0].strip()
-            if len(s.split()) <= MAX_SENTENCE_WORDS and not re.search(r"https?://", s):
-                own = re.match(r"(?:we|our|this paper)\b", s, re.I)
-                if _PROBLEM_CUE.search(s) and not own and not points_back(s):
-                    return s, it
-                fallback = fallback or (s, it)
-    return fallback
+            if len(s.split()) > MAX_SENTENCE_WORDS or re.search(r"https?://", s):
+                continue
+            if _OWN_OR_RESULT.search(s) or points_back(s) or s.startswith(method_name(it) + " "):
+                continue  # "SALT addresses ..." is the paper's own work
+            on_topic = any(st in s.lower() for st in stems)
+            cue = 0 if _COST_CUE.search(s) else 1 if _PROBLEM_CUE.search(s) else 2
+            candidates.append((cue, not on_topic, s, it))
+    if not candidates:
+        return None
+    _, _, s, it = min(candidates, key=lambda c: (c[0], c[1]))
+    return s, it
 
 
 def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], list[CitedClaim]]:
@@ -152,11 +175,12 @@ def topic_paragraph(name: str, items: Sequence[Item]) -> tuple[str, list[str], l
     cites (in order) and the claims it reports."""
     cited: list[str] = []
     sentences: list[str] = []
-    problem = _problem_sentence(items)
+    problem = _problem_sentence(items, name)
     if problem:
         text, it = problem
         text = _OPENERS.sub("", text)
-        sentences.append(f"The shared problem, as {method_name(it)} puts it: {_lower_first(text).rstrip('.')}.")
+        text = _lower_first(text).rstrip(".")
+        sentences.append(f"The shared problem, as {method_name(it)} puts it: {text}{'' if text[-1:] in '?!' else '.'}")
         cited.append(it.paper.id or "")
     approaches = []
     for it in items[:4]:

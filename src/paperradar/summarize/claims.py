@@ -20,7 +20,9 @@ _LEAD = (
     r"(?:(?:up to|over|more than|nearly|about|approximately|around|at least|an average of|on average)\s+"
     r"|[>≥~≈]\s?)?"
 )
-_TIMES = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE}\s?(?:×|x(?![a-zA-Z])|X(?![a-zA-Z])|-fold|\s?times\b)", re.I)
+# a multiplier's range may repeat the unit: "1.87x-2.63x speedup"
+_RANGE_TIMES = rf"{_NUM}(?:(?:\s?[×xX])?\s?(?:-{{1,3}}|–|—)\s?{_NUM})?"
+_TIMES = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE_TIMES}\s?(?:×|x(?![a-zA-Z])|X(?![a-zA-Z])|-fold|\s?times\b)", re.I)
 _PERCENT = re.compile(rf"(?<![\w.,\-–]){_LEAD}{_RANGE}\s?%")
 _BITS = re.compile(rf"(?<![\w.,])({_NUM})(?:-bit\b|\s?bits?\b)", re.I)
 # "reduces memory usage by 40%", "accelerates decoding by up to 2.1×": the verb, its object, "by", the number
@@ -70,6 +72,20 @@ _LEVEL_NOUNS = frozenset(["accuracy", "pass@1", "win", "success", "top-1", "exac
 _SUCCESS_NOUNS = frozenset(["gain", "gains", "improvement", "improvements", "rate", "rates", "drop", "match"])
 _OPTIONAL_NOUN = frozenset(["faster", "speedup", "speedups", "speed-up", "speed-ups", "acceleration", "compression"])
 _HEADS = _OPTIONAL_NOUN | _TAKES_OBJECT | {"boost", "throughput", "memory", "latency"}
+# what a compound ending a claim may be headed by: "45% KV-cache memory reduction", "2.1× end-to-end speedup"
+_COMPOUND_HEADS = _TAKES_OBJECT | (_OPTIONAL_NOUN - {"faster"})
+# a gain measured in quality, not in cost: "10X lower MSEs", "34% higher success rates", "0.3% increase in loss"
+_QUALITY = re.compile(
+    r"\b(?:accura\w*|errors?|mses?|loss(?:es)?|perplexity|success|f1|bleu|rouge|miou|map|auc|scores?|quality|"
+    r"performance|win|pass@\d+|fidelity|psnr|ssim|fid|recall|precision)\b",
+    re.I,
+)
+_COST = re.compile(
+    r"\b(?:memory|latency|speed\w*|faster|throughput|tokens?|compute|computation\w*|flops|macs|parameters?|"
+    r"params|energy|power|costs?|time|runtime|bandwidth|storage|cache|communication|size|bits?|gpu|hours?|"
+    r"overhead|steps|calls|compression|acceleration)\b",
+    re.I,
+)
 _BIT_NOUNS = re.compile(
     r"^(?:weights?|activations?|quantization|quantized|precision|KV|key-value|cache|models?|LLMs?|integers?|"
     r"inference|training|gradients?|optimizer|attention|representations?|parameters?|experts?|embeddings?)\b",
@@ -182,9 +198,12 @@ _BOUNDARY = re.compile(r"[,;:()\[\]]|\.(?:\s|$)")
 
 @dataclass(frozen=True)
 class Claim:
-    """A quantitative phrase, its kind (times, verb, percent, retain, bits, level), its number and its sentence.
+    """A quantitative phrase, its kind (times, verb, percent, retain, bits, quality, level), its number and its
+    sentence.
 
     ``level`` is a score reached ("97.6% exact match", "85% accuracy"): a result, but no gain in efficiency.
+    ``quality`` is a gain in quality, not in cost ("10X lower MSEs", "34% higher success rates"): it ranks below
+    every gain in cost, and a report never calls it a topic's largest gain.
     """
 
     phrase: str
@@ -195,7 +214,7 @@ class Claim:
     @property
     def rank(self) -> tuple[int, float]:
         """Order of strength: a multiplier beats a percentage, which beats a bit-width; then the size."""
-        order = {"times": 4, "verb": 3, "percent": 3, "retain": 1, "bits": 2, "level": 0}
+        order = {"times": 4, "verb": 3, "percent": 3, "retain": 1, "bits": 2, "quality": 1, "level": 0}
         value = self.value if self.kind in ("times", "bits") or "×" in self.phrase else self.value / 10
         if self.kind == "bits":
             value = 16 - self.value  # fewer bits is the stronger claim
@@ -204,7 +223,7 @@ class Claim:
 
 def _value(text: str) -> float:
     """The claim's number; of a range, its larger end."""
-    m = re.search(_RANGE, text)
+    m = re.search(_RANGE_TIMES, text)
     if not m:
         return 0.0
     return max(float(n.replace(",", "")) for n in re.findall(_NUM, m.group(0)))
@@ -214,7 +233,7 @@ def _noun_phrase(words: list[str], most: int = 3) -> list[str]:
     """The leading words that are not function words (at most ``most``)."""
     out: list[str] = []
     for w in words:
-        if w.lower() in FUNCTION_WORDS or re.fullmatch(r"[\d.,%×]+", w) or len(out) == most:
+        if w.lower() in FUNCTION_WORDS or re.search(r"\d", w) or len(out) == most:
             break
         out.append(w)
     return out
@@ -238,7 +257,9 @@ def _after_number(head: str, rest: list[str]) -> str | None:
         return " ".join([rest[0], *noun])
     if first in _HEADS:
         words = [rest[0]]
-        if first in _TAKES_OBJECT and len(rest) > 2 and rest[1].lower() in ("in", "of"):
+        if first not in _TAKES_OBJECT and len(rest) > 1 and rest[1].lower() in _TAKES_OBJECT:
+            words.append(rest[1])  # "13.7% memory reduction"
+        elif first in _TAKES_OBJECT and len(rest) > 2 and rest[1].lower() in ("in", "of"):
             noun = _noun_phrase(rest[2:])
             if noun:
                 words += [rest[1], *noun]
@@ -248,7 +269,17 @@ def _after_number(head: str, rest: list[str]) -> str | None:
     if head == "percent" and first in _LEVEL_NOUNS:
         more = rest[1:2] if len(rest) > 1 and rest[1].lower() in _SUCCESS_NOUNS else []
         return " ".join([rest[0], *more])
+    compound = _noun_phrase(rest, 4)
+    for i, w in enumerate(compound[1:], start=1):
+        if w.lower() in _COMPOUND_HEADS:
+            return " ".join(compound[: i + 1])  # "KV-cache memory reduction"
     return None
+
+
+def _kind(kind: str, phrase: str) -> str:
+    """``quality`` for a gain in quality rather than cost, else ``kind``."""
+    words = " ".join(w for w in phrase.split() if not re.search(r"\d", w))
+    return "quality" if _QUALITY.search(words) and not _COST.search(words) else kind
 
 
 def _trim(phrase: str) -> str:
@@ -274,7 +305,7 @@ def sentence_claims(sentence: str) -> list[Claim]:
             found.append(Claim(phrase, kind, _value(phrase), sentence))
 
     for m in _VERB_BY.finditer(sentence):
-        add(m.start(), m.end(), m.group(0), "verb")
+        add(m.start(), m.end(), m.group(0), _kind("verb", m.group(0)))
     for m in _RETAIN.finditer(sentence):
         add(m.start(), m.end(), " ".join(_tail(m.group(0))), "retain")
     for pattern, kind in ((_TIMES, "times"), (_PERCENT, "percent")):
@@ -284,7 +315,8 @@ def sentence_claims(sentence: str) -> list[Claim]:
             following = _after_number(kind, _tail(sentence[m.end() :]))
             if following:
                 level = kind == "percent" and following.split()[0].lower() in _LEVEL_NOUNS
-                add(m.start(), m.end(), f"{m.group(0)} {following}", "level" if level else kind)
+                phrase = f"{m.group(0)} {following}"
+                add(m.start(), m.end(), phrase, "level" if level else _kind(kind, phrase))
     for m in _BITS.finditer(sentence):
         bits = _value(m.group(1))
         after = sentence[m.end() :].lstrip()
@@ -295,10 +327,11 @@ def sentence_claims(sentence: str) -> list[Claim]:
 
 
 def claims_in(text: str) -> list[Claim]:
-    """Every claim of a text, strongest first."""
-    from paperradar.summarize import split_sentences
+    """Every claim of a text, strongest first, read with its TeX turned into characters (``$2\\times$``,
+    ``45\\%``, ``\\emph{2x}``): each phrase is verbatim in ``plain_tex(text)``."""
+    from paperradar.summarize import plain_tex, split_sentences
 
-    out = [c for s in split_sentences(text) for c in sentence_claims(s)]
+    out = [c for s in split_sentences(plain_tex(text)) for c in sentence_claims(s)]
     return sorted(out, key=lambda c: c.rank, reverse=True)
 
 
@@ -309,10 +342,10 @@ def headline_claim(text: str) -> str | None:
 
 
 def claim_sentence(claim: str, text: str) -> str | None:
-    """The sentence of ``text`` a claim phrase was taken from."""
-    from paperradar.summarize import split_sentences
+    """The sentence of ``text`` (TeX turned into characters) a claim phrase was taken from."""
+    from paperradar.summarize import plain_tex, split_sentences
 
-    return next((s for s in split_sentences(text) if claim in s), None)
+    return next((s for s in split_sentences(plain_tex(text)) if claim in s), None)
 
 
 __all__ = ["FUNCTION_WORDS", "Claim", "claim_sentence", "claims_in", "headline_claim", "sentence_claims"]
