@@ -30,6 +30,7 @@ from paperradar.reports.synthesis import (
     change_sentence,
     noteworthy_reason,
     paper_claims,
+    speaks_of,
     topic_paragraph,
 )
 from paperradar.store import Store
@@ -381,7 +382,14 @@ def _noteworthy(topic: ReportTopic, liked: dict[str, float]) -> Item:
     # a score reached ("97% accuracy") or a gain in quality ("10X lower MSEs") is no gain in cost
     gains = [c for c in topic.claims or paper_claims(topic.items) if c.kind not in ("level", "quality")]
     claims = sorted(gains, key=lambda c: (c.kind == "times", c.value), reverse=True)
-    survey = next((i for i in topic.items if re.search(r"\b(survey|review|overview)\b", i.paper.title, re.I)), None)
+    survey = next(
+        (
+            i
+            for i in topic.items
+            if re.search(r"\b(survey|review|overview)\b", i.paper.title, re.I) and speaks_of(topic.name, i.paper.title)
+        ),
+        None,
+    )  # a survey of this topic, not "DeepSeek in Healthcare: A Survey" under Efficient reasoning
     closest = max(topic.items, key=lambda i: liked.get(i.paper.id or "", -1.0)) if liked else None
     best_claim, similarity = None, None
     if survey is not None:

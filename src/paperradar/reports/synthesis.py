@@ -18,13 +18,17 @@ from paperradar.summarize.claims import FUNCTION_WORDS
 
 _SURVEY = re.compile(r"\b(survey|review|overview|taxonomy|systematization|tutorial)\b", re.I)
 MAX_SENTENCE_WORDS = 45
-# a difficulty a problem sentence names; a cost one ("latency", "overhead") before a general one ("remain", "lack")
-_COST_CUE = re.compile(
-    r"\b(?:bottleneck|costly|expensive|prohibitive|overhead|slow|inefficien|quadratic|memory|latency|compute|"
-    r"computation(?:al)?|resource)\w*",
+# a problem sentence names a difficulty ("remain", "lack", "overhead") and, best, a cost ("latency", "memory")
+_PROBLEM_CUE = re.compile(
+    r"\b(?:challeng|suffer|limit|struggl|remain|lack|difficult|hinder|prohibitiv|bottleneck|costly|expensive|"
+    r"expense|overhead|inefficien|slow|impractical|redundan|burden|demanding|intensive|unsuitable)\w*",
     re.I,
 )
-_PROBLEM_CUE = re.compile(r"\b(?:challeng|suffer|limit|struggl|remain|lack|difficult|hinder|grow)\w*", re.I)
+_COST_CUE = re.compile(
+    r"\b(?:memory|latency|compute|computation(?:al)?|resources?|costs?|energy|quadratic|overhead|tokens?|"
+    r"inference|throughput|bandwidth)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -141,17 +145,28 @@ _OWN_OR_RESULT = re.compile(
 )
 
 
-def _problem_sentence(items: Sequence[Item], name: str = "") -> tuple[str, Item] | None:
-    """The first bullet (the problem) of the most relevant paper whose problem sentence names a difficulty, is
-    not too long, and is neither about the paper's own work or results nor pointing back at a sentence left out.
-    Order: a cost named ("latency", "overhead"), then any difficulty ("remain", "lack"), then any bullet; within
-    each, one that also speaks of the topic ("diffusion", "attention" for "Efficient attention") first, then the
-    most relevant paper."""
-    stems = [
+def _stems(name: str) -> list[str]:
+    """The leading letters of a topic name's content words ("reason" of "Efficient reasoning")."""
+    return [
         w.lower()[:6]
         for w in re.findall(r"[A-Za-z][\w-]{3,}", name)
         if w.lower() not in FUNCTION_WORDS and not w.lower().startswith("effici")
     ]
+
+
+def speaks_of(name: str, text: str) -> bool:
+    """Whether ``text`` speaks of the topic ``name``: one of its content words occurs in it."""
+    low = text.lower()
+    return any(st in low for st in _stems(name))
+
+
+def _problem_sentence(items: Sequence[Item], name: str = "") -> tuple[str, Item] | None:
+    """The first bullet (the problem) of the most relevant paper whose problem sentence names a difficulty, is
+    not too long, and is neither about the paper's own work or results nor pointing back at a sentence left out.
+    Order: a difficulty with a cost ("overhead ... memory"), a difficulty ("remain", "lack"), a cost, any; within
+    each, one that also speaks of the topic ("diffusion", "attention" for "Efficient attention") first, then the
+    most relevant paper."""
+    stems = _stems(name)
     candidates = []
     for it in items:
         if it.summary.bullets:
@@ -161,7 +176,8 @@ def _problem_sentence(items: Sequence[Item], name: str = "") -> tuple[str, Item]
             if _OWN_OR_RESULT.search(s) or points_back(s) or s.startswith(method_name(it) + " "):
                 continue  # "SALT addresses ..." is the paper's own work
             on_topic = any(st in s.lower() for st in stems)
-            cue = 0 if _COST_CUE.search(s) else 1 if _PROBLEM_CUE.search(s) else 2
+            difficulty, cost = bool(_PROBLEM_CUE.search(s)), bool(_COST_CUE.search(s))
+            cue = 0 if difficulty and cost else 1 if difficulty else 2 if cost else 3
             candidates.append((cue, not on_topic, s, it))
     if not candidates:
         return None
@@ -267,5 +283,6 @@ __all__ = [
     "method_name",
     "noteworthy_reason",
     "paper_claims",
+    "speaks_of",
     "topic_paragraph",
 ]
