@@ -419,6 +419,11 @@ def _names(topics: Sequence[ReportTopic]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _in_prose(name: str) -> str:
+    """A name inside a sentence: lower case except its acronyms and names ("token-efficient LLM pipelines")."""
+    return " ".join(w if re.search(r"[A-Z]", w[1:]) else w.lower() for w in name.split())
+
+
 def _phrases(t: ReportTopic) -> str:
     """The topic's shared phrases other than its name, as a list for prose."""
     words = set(t.name.lower().split())
@@ -442,9 +447,9 @@ def _intro_and_conclusion(
         count = sum(t.count for t in ts)
         inner = _names(ts[:3])
         about.append(
-            f"{theme.lower() if theme != OTHER_THEME else 'other directions'} ({count} papers: {inner})"
+            f"{_in_prose(theme) if theme != OTHER_THEME else 'other directions'} ({count} papers: {inner})"
             if inner.lower() != theme.lower()
-            else f"{theme.lower()} ({count} papers)"
+            else f"{_in_prose(theme)} ({count} papers)"
         )
     lead = major[0]
     intro = (
