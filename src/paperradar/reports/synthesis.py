@@ -21,7 +21,8 @@ MAX_SENTENCE_WORDS = 45
 # a problem sentence names a difficulty ("remain", "lack", "overhead") and, best, a cost ("latency", "memory")
 _PROBLEM_CUE = re.compile(
     r"\b(?:challeng|suffer|limit|struggl|remain|lack|difficult|hinder|prohibitiv|bottleneck|costly|expensive|"
-    r"expense|overhead|inefficien|slow|impractical|redundan|burden|demanding|intensive|unsuitable)\w*",
+    r"expense|overhead|inefficien|slow|impractical|redundan|burden|demanding|intensive|unsuitable|excessive|"
+    r"requir\w* (?:significant|substantial|large|massive|extensive|huge))\w*",
     re.I,
 )
 _COST_CUE = re.compile(
@@ -139,7 +140,7 @@ def _lower_first(s: str) -> str:
 # a sentence about the paper's own work or its results states no problem
 _OWN_OR_RESULT = re.compile(
     r"\b(?:we|our|(?:this|the) (?:paper|work|study|article)|experiments?|results? (?:show|demonstrate)|"
-    r"outperform\w*|achiev\w*|"
+    r"outperform\w*|achiev\w*|novel|address(?:es|ing)?|"
     r"(?:this|these|such) (?:challenges?|problems?|issues?|gaps?|limitations?))\b",
     re.I,
 )
