@@ -179,6 +179,15 @@ def test_query_semantics_on_either_engine(filled, engine_name):
     assert set(keyword_ids(filled, 'title:quantization "4-bit"')) == {"2501.00003", "2501.00005"}
 
 
+def test_a_spelled_out_query_finds_the_acronym_on_either_engine(store, engine_name):
+    # "mixture of experts" also stands for "MoE": a paper naming only the acronym is found by either engine
+    only_acronym = paper("2501.00041", "Sparse MoE Serving", "Routing to MoE layers.", "A B", "cs.LG", "2025-01-02")
+    spelled = paper("2501.00042", "Mixture of Experts Routing", "Experts share load.", "C D", "cs.LG", "2025-01-03")
+    unrelated = paper("2501.00043", "Protein Folding", "Diffusion over structures.", "E F", "q-bio", "2025-01-04")
+    store.papers.write_batch([only_acronym, spelled, unrelated], source="t", now=NOW)
+    assert set(keyword_ids(store, "mixture of experts")) == {"2501.00041", "2501.00042"}
+
+
 def test_filters_on_either_engine(filled, engine_name):
     models = "models quantization cache diffusion pruning"
     assert set(keyword_ids(filled, models, SearchFilters(date_from="2025-02-01", date_to="2025-02-28"))) == {

@@ -102,6 +102,22 @@ def test_author_and_near_title_lookups_come_first(filled):
     assert near[0].id == "2501.00014"
 
 
+def test_a_topic_that_several_titles_nearly_spell_is_no_look_up():
+    from paperradar import index
+
+    titles = {
+        "a": "Probe-Based Hallucination Detection for Large Language Models",
+        "b": "Hallucination Detection in Large Vision Language Models",
+        "c": "Spectral Signatures of Valid Mathematical Reasoning in Transformers",
+    }
+    hits = [index.SearchHit(i, 0.0) for i in titles]
+    # two titles nearly spell the query: a topic, no paper is pinned first
+    assert index._known_items(parse("hallucination detection in large language models"), hits, titles) == set()
+    # one title does, far clear of the rest: the paper the reader means
+    assert index._known_items(parse("spectral signatures of valid mathematical reasoning"), hits, titles) == {"c"}
+    assert index._known_items(parse("Hallucination Detection in Large Vision Language Models"), hits, titles) == {"b"}
+
+
 def test_an_author_lookup_does_not_join_two_neighbouring_names(store):
     # "Zhao Song", "Han Liu": the keyword index sees the phrase "song han" across the two names
     paper = Paper(
