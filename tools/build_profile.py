@@ -14,7 +14,10 @@ This is the one place that reads the dev labels and judgments (../shared/data/la
   `efficiency_judged_dev.jsonl` and `days_judged_dev.jsonl`;
 - hard negatives: the papers judged 0 there (capability-only reasoning and RL, "sample-efficient" RL, applications
   that merely use a small model, ...);
-- ordinary papers: a random sample of the rest of the dev corpus, taken as not relevant.
+- ordinary papers: a random sample of the rest of the dev corpus, taken as not relevant, less those with a
+  quantified efficiency claim (a number and a cost unit in one sentence past the first: "reduces latency by 53%",
+  "10x lower inference cost"): about 7% of ordinary papers are in fact relevant, and those are the likeliest of
+  them (`quantified_claim`; benchmarks/RESULTS.md, 2026-12-02 "evidence from the errors").
 - whole days: every paper of the complete judged days (`days_judged_dev.jsonl`, `"complete": true`) with its
   judgment, a natural day's mix; the cut 0.5 is set where precision and recall balance best on them (F1), each
   day paper scored by a model that did not see it (relevance/build.py). With --without-days they only set the
@@ -35,6 +38,7 @@ import argparse
 import gzip
 import hashlib
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -48,7 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from paperradar.embed import Embedder, make_embedder, paper_text  # noqa: E402
 from paperradar.relevance.areas import allowed  # noqa: E402
 from paperradar.relevance.build import Example, assign_areas, fit_profile_model  # noqa: E402
-from paperradar.relevance.model import ProfileModel  # noqa: E402
+from paperradar.relevance.model import ProfileModel, sentence_spans  # noqa: E402
 from paperradar.relevance.profiles import parse_profile  # noqa: E402
 from paperradar.relevance.scorer import paper_text as scorer_text  # noqa: E402
 from paperradar.sources.jsonl import paper_from_common  # noqa: E402
@@ -57,6 +61,25 @@ SHARED = Path(os.environ.get("PAPERRADAR_SHARED_DATA", ROOT.parent / "shared" / 
 LABELS = SHARED / "labels"
 CORPUS = SHARED / "corpora" / "cs_ai_2025-05_2026-05.jsonl.gz"
 PROFILE = ROOT / "src" / "paperradar" / "relevance" / "profiles" / "efficiency.toml"
+
+
+# A quantified efficiency claim: a number with a unit of gain ("3.2x", "53%", "orders of magnitude") and a cost word
+# in one sentence of the abstract past its first (the first sentence sets the scene: "real-time systems need ...").
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:x|×|\\times|times|%)|\border(?:s)? of magnitude|\bfold\b", re.I)
+_COST = re.compile(
+    r"\b(?:faster|speed-?ups?|latency|throughput|memory|VRAM|FLOPs?|compute|computation\w*|cost\w*|runtime|run-time"
+    r"|wall-clock|energy|inference time|training time|parameters|tokens|GPU hours?|accelerat\w+|compression|smaller"
+    r"|cheaper)\b",
+    re.I,
+)
+
+
+def quantified_claim(text: str) -> bool:
+    """Whether ``text`` (title line, then abstract) makes a quantified efficiency claim (see _NUMBER, _COST): such an
+    ordinary paper is not used as a negative. On the whole dev days, over four ordinary samples, leaving them out
+    raised the days' AP by 0.004-0.012 (benchmarks/RESULTS.md)."""
+    spans = sentence_spans(text)[1:]
+    return any(_NUMBER.search(text[a:b]) and _COST.search(text[a:b]) for a, b in spans)
 
 
 def fold_of(paper_id: str) -> int:
@@ -139,6 +162,9 @@ def main() -> None:
     )
     ap.add_argument("--exclude-background", type=Path, help="ids (one a line) kept out of the ordinary papers")
     ap.add_argument("--n-ordinary", type=int, default=1000, help="ordinary papers sampled as negatives")
+    ap.add_argument(
+        "--all-ordinary", action="store_true", help="keep ordinary papers with a quantified efficiency claim too"
+    )
     ap.add_argument("--embed-cache", action="store_true", help="embed through benchmarks/embed_cache.py")
     ap.add_argument("--areas-only", action="store_true", help="only re-assign the seeds' sub-areas of a built model")
     a = ap.parse_args()
@@ -172,7 +198,9 @@ def main() -> None:
                 if a.fold is None or fold_of(pid) == a.fold:
                     train.append(paper_from_common(r, "dev"))
             elif pid not in keep_out and not on_judged_day:
-                ordinary.append(paper_from_common(r, "dev"))
+                p = paper_from_common(r, "dev")
+                if a.all_ordinary or not quantified_claim(scorer_text(p)):
+                    ordinary.append(p)
     train.sort(key=lambda p: p.id or "")
     # the first papers in a fixed pseudo-random order (a hash of the id), so builds that keep out different
     # evaluation samples share most of their ordinary papers
