@@ -227,6 +227,20 @@ def _sql_free(engine: KeywordIndex, filters: SearchFilters | None) -> bool:
     return isinstance(engine, TantivyIndex) and engine.ready and not (filters.tag or filters.topic)
 
 
+WORKERS = 4  # threads a radar keeps to encode queries in: concurrent web requests do not wait for each other's
+
+
+def _workers(caches: Caches | None) -> ThreadPoolExecutor:
+    """The radar's threads for the meaning side of searches, started once (a thread started per search waits for a
+    core on a busy machine before the search can go on); without ``caches`` a new one, for this search."""
+    if caches is None:
+        return ThreadPoolExecutor(max_workers=1)
+    pool: ThreadPoolExecutor = caches.workers.get_or_make(
+        "search", lambda: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="paperradar-search")
+    )
+    return pool
+
+
 def _encode_nearest(
     embedder: Embedder,
     text: str,
@@ -288,7 +302,8 @@ def _vector(
 
 def _admitted_set(store: Store, engine: KeywordIndex, q: Query, filters: SearchFilters | None) -> set[str] | None:
     """Every paper the filters and hard constraints admit, or None when that is more than SUBSET_CAP."""
-    allowed = store.search.allowed_ids(filters, limit=SUBSET_CAP + 1)
+    broad = filters is not None and isinstance(engine, TantivyIndex) and (engine.count(filters) or 0) > SUBSET_CAP
+    allowed = None if broad else store.search.allowed_ids(filters, limit=SUBSET_CAP + 1)
     if allowed is not None and len(allowed) > SUBSET_CAP:
         allowed = None  # broad filter: left to the keyword constraint, if any, to narrow
     if q.fields or q.phrases:
@@ -365,9 +380,10 @@ def search(
         # SQL (the store's connection belongs to this thread)
         ann = None if update else vector_index(store, embedder.name, caches)
         check = _sql_free(engine, filters)
-        worker = ThreadPoolExecutor(max_workers=1)
+        worker = _workers(caches)
         encoding = worker.submit(_encode_nearest, embedder, q.semantic_text, ann, engine, q, depth, filters, check)
-        worker.shutdown(wait=False)
+        if caches is None:
+            worker.shutdown(wait=False)
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
     qv: np.ndarray | None = None
