@@ -411,7 +411,8 @@ def search(
             fused = _ranked(store, q, kind, keyword, vector, mode, texts, RERANK)
         cosines = dict(zip(pool_ids, (pool @ qv.astype(np.float32)).tolist(), strict=True))
     head = fused[: limit + 10]
-    titles = store.search.titles([h.id for h in head])
+    titles = {h.id: texts[h.id][0] for h in head if h.id in texts}  # (the re-ranked ones' were read already)
+    titles.update(store.search.titles([h.id for h in head if h.id not in titles]))
     first = _known_items(q, head, titles)
     if mode != "vector" and kind != "description":
         first |= _by_author(store, engine, q, filters)
