@@ -435,9 +435,7 @@ def retime(args: argparse.Namespace) -> None:
             dump(radar, queries, few, f, args.dump, args.compare)
 
 
-def dump(
-    radar: Radar, queries: list[str], few: list[str], f: SearchFilters, path: Path, compare: Path | None
-) -> None:
+def dump(radar: Radar, queries: list[str], few: list[str], f: SearchFilters, path: Path, compare: Path | None) -> None:
     """Every timed query's hits as JSON (plain, then filtered); with ``compare``, how many lists differ from it."""
     out = {}
     for label, qs, filters in (("hybrid", queries, None), ("filtered", few, f)):

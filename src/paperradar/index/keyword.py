@@ -537,7 +537,7 @@ class TantivyIndex(KeywordIndex):
         if not filters.active() or filters.tag or filters.topic or not self.ready or self.pending():
             return None
         meta = self.files.meta
-        key = (meta["watermark"], meta["seq"], meta["docs"], filters.date_from, filters.date_to)
+        key: tuple[Any, ...] = (meta["watermark"], meta["seq"], meta["docs"], filters.date_from, filters.date_to)
         key += (tuple(filters.categories), tuple(filters.exclude_ids))
         known = self.files.counts.get(key)
         if known is not None:  # the same filter on the same index (a reader paging, or refining the query)
