@@ -328,11 +328,11 @@ def fuse(
     """Reciprocal rank fusion: each side contributes weight / (k + rank)."""
     hits: dict[str, SearchHit] = {}
     for rank, (pid, _s) in enumerate(keyword, 1):
-        h = hits.setdefault(pid, SearchHit(pid, 0.0))
+        h = hits.get(pid) or hits.setdefault(pid, SearchHit(pid, 0.0))  # (a hit made only when new)
         h.score += keyword_weight / (k + rank)
         h.keyword_rank = rank
     for rank, (pid, sim) in enumerate(vector, 1):
-        h = hits.setdefault(pid, SearchHit(pid, 0.0))
+        h = hits.get(pid) or hits.setdefault(pid, SearchHit(pid, 0.0))
         h.score += vector_weight / (k + rank)
         h.vector_rank, h.similarity = rank, sim
     return sorted(hits.values(), key=lambda h: -h.score)
