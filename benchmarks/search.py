@@ -344,6 +344,14 @@ def main() -> None:
     )
     ap.add_argument("--stages", action="store_true", help="with --retime: also time the parts of a search alone")
     ap.add_argument("--repeat", type=int, default=1, help="with --retime: each query's best of this many runs")
+    ap.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        help="with --retime: write every timed query's hits (ids, scores, reasons, snippets) to this JSON file, to "
+        "compare the rankings of two versions of the code (--compare)",
+    )
+    ap.add_argument("--compare", type=Path, default=None, help="with --dump: the dump of another version to compare")
     args = ap.parse_args()
     if args.retime:
         retime(args)
@@ -423,6 +431,26 @@ def retime(args: argparse.Namespace) -> None:
         )
         if args.stages:
             stages(radar, store, embedder, queries, few, f, rep)
+        if args.dump:
+            dump(radar, queries, few, f, args.dump, args.compare)
+
+
+def dump(radar: Radar, queries: list[str], few: list[str], f: SearchFilters, path: Path, compare: Path | None) -> None:
+    """Every timed query's hits as JSON (plain, then filtered); with ``compare``, how many lists differ from it."""
+    out = {}
+    for label, qs, filters in (("hybrid", queries, None), ("filtered", few, f)):
+        for q in qs:
+            hits = radar.search(q, limit=20, filters=filters, update=False)
+            out[f"{label}: {q}"] = [h.as_dict() for h in hits]
+    path.write_text(json.dumps(out, indent=1))
+    if compare is None:
+        return
+    other = json.loads(compare.read_text())
+    top10 = sum(1 for k, v in out.items() if [h["id"] for h in v[:10]] != [h["id"] for h in other.get(k, [])[:10]])
+    whole = [k for k, v in out.items() if v != other.get(k)]
+    print(f"{len(out)} result lists: {top10} differ in their top-10 ids, {len(whole)} in any field", flush=True)
+    for k in whole[:5]:
+        print("  differs:", k, flush=True)
 
 
 def stages(

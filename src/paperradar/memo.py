@@ -55,11 +55,13 @@ class Memo(Generic[V]):
 @dataclass
 class Caches:
     """What a Radar reuses between calls: vector indexes by (database, model), fitted classifiers and lexical
-    models by a hash of their training data, topic models by period."""
+    models by a hash of their training data, topic models by period; ``workers``: the threads a search encodes its
+    query in, started once."""
 
     vector_indexes: Memo[Any] = field(default_factory=lambda: Memo(8))
     classifiers: Memo[Any] = field(default_factory=lambda: Memo(16))
     lexical_models: Memo[Any] = field(default_factory=lambda: Memo(16))
+    workers: Memo[Any] = field(default_factory=lambda: Memo(4))
 
 
 __all__ = ["Caches", "Memo"]

@@ -548,3 +548,31 @@ def test_tantivy_date_ranges_admit_what_sql_does_on_odd_dates(store):
     ]:
         filters = SearchFilters(date_from=lo, date_to=hi)
         assert engine.filter_ids(ids, filters) == store.search.filter_ids(ids, filters), (lo, hi)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(date_from="2025-02-01", date_to="2025-02-28"),
+        SearchFilters(date_from="2025-03"),
+        SearchFilters(date_to="2025-02"),
+        SearchFilters(categories=["cs.CL", "cs.DC"]),
+        SearchFilters(date_from="2025-01-03", categories=["cs.LG"]),
+    ],
+)
+def test_tantivy_counts_what_a_filter_admits_as_sql_does(filled, filters):
+    """The count that tells a broad filter from a narrow one (the vector side's exact fallback) is SQL's, and
+    tantivy answers only when it can: in sync with the database, no tag or topic."""
+    engine = TantivyIndex(filled)
+    engine.sync()
+    expected = len(filled.search.allowed_ids(filters) or ())
+    assert 0 < expected < len(PAPERS)
+    assert engine.count(filters) == expected
+    assert engine.count(filters) == expected  # (kept for the same index state)
+    assert engine.count(SearchFilters(tag="to-read")) is None
+    filled.papers.write_batch(
+        [paper("2509.00001", "New", "Unindexed yet.", "A B", "cs.LG", "2025-02-10")], source="t", now=NOW
+    )
+    assert engine.count(filters) is None  # behind the database: SQL decides
+    engine.sync()
+    assert engine.count(filters) == len(filled.search.allowed_ids(filters) or ())

@@ -204,3 +204,25 @@ def test_a_vector_index_then_the_query_encoder_does_not_crash(tmp_path):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "alive" in r.stdout, r.stderr[-2000:]
+
+
+def test_a_radar_encodes_queries_in_threads_it_keeps(db_path):
+    """The meaning side runs in a thread beside the keyword side: a radar starts those threads once and every
+    search reuses them (no thread started per search); the results are those of a search without a radar."""
+    from paperradar import Radar, Settings
+
+    papers = [
+        Paper(id=f"2501.0000{i}", title=f"KV cache eviction {i}", abstract="Cache eviction for decoding.")
+        for i in range(1, 6)
+    ]
+    with Radar(db_path, Settings(embedder="hashing")) as radar:
+        radar.store.papers.write_batch(papers, source="t", now="t")
+        radar.sync_index()
+        radar.embed()
+        first = [h.id for h in radar.search("kv cache", update=False)]
+        pool = radar.caches.workers.get("search")
+        assert pool is not None
+        assert [h.id for h in radar.search("kv cache", update=False)] == first
+        assert radar.caches.workers.get("search") is pool and len(radar.caches.workers) == 1
+        alone = search(radar.store, "kv cache", embedder=radar.embedder, update=False)
+        assert [h.id for h in alone] == first and first

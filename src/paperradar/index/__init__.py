@@ -227,6 +227,20 @@ def _sql_free(engine: KeywordIndex, filters: SearchFilters | None) -> bool:
     return isinstance(engine, TantivyIndex) and engine.ready and not (filters.tag or filters.topic)
 
 
+WORKERS = 4  # threads a radar keeps to encode queries in: concurrent web requests do not wait for each other's
+
+
+def _workers(caches: Caches | None) -> ThreadPoolExecutor:
+    """The radar's threads for the meaning side of searches, started once (a thread started per search waits for a
+    core on a busy machine before the search can go on); without ``caches`` a new one, for this search."""
+    if caches is None:
+        return ThreadPoolExecutor(max_workers=1)
+    pool: ThreadPoolExecutor = caches.workers.get_or_make(
+        "search", lambda: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="paperradar-search")
+    )
+    return pool
+
+
 def _encode_nearest(
     embedder: Embedder,
     text: str,
@@ -288,7 +302,8 @@ def _vector(
 
 def _admitted_set(store: Store, engine: KeywordIndex, q: Query, filters: SearchFilters | None) -> set[str] | None:
     """Every paper the filters and hard constraints admit, or None when that is more than SUBSET_CAP."""
-    allowed = store.search.allowed_ids(filters, limit=SUBSET_CAP + 1)
+    broad = filters is not None and isinstance(engine, TantivyIndex) and (engine.count(filters) or 0) > SUBSET_CAP
+    allowed = None if broad else store.search.allowed_ids(filters, limit=SUBSET_CAP + 1)
     if allowed is not None and len(allowed) > SUBSET_CAP:
         allowed = None  # broad filter: left to the keyword constraint, if any, to narrow
     if q.fields or q.phrases:
@@ -313,11 +328,11 @@ def fuse(
     """Reciprocal rank fusion: each side contributes weight / (k + rank)."""
     hits: dict[str, SearchHit] = {}
     for rank, (pid, _s) in enumerate(keyword, 1):
-        h = hits.setdefault(pid, SearchHit(pid, 0.0))
+        h = hits.get(pid) or hits.setdefault(pid, SearchHit(pid, 0.0))  # (a hit made only when new)
         h.score += keyword_weight / (k + rank)
         h.keyword_rank = rank
     for rank, (pid, sim) in enumerate(vector, 1):
-        h = hits.setdefault(pid, SearchHit(pid, 0.0))
+        h = hits.get(pid) or hits.setdefault(pid, SearchHit(pid, 0.0))
         h.score += vector_weight / (k + rank)
         h.vector_rank, h.similarity = rank, sim
     return sorted(hits.values(), key=lambda h: -h.score)
@@ -365,9 +380,10 @@ def search(
         # SQL (the store's connection belongs to this thread)
         ann = None if update else vector_index(store, embedder.name, caches)
         check = _sql_free(engine, filters)
-        worker = ThreadPoolExecutor(max_workers=1)
+        worker = _workers(caches)
         encoding = worker.submit(_encode_nearest, embedder, q.semantic_text, ann, engine, q, depth, filters, check)
-        worker.shutdown(wait=False)
+        if caches is None:
+            worker.shutdown(wait=False)
     if mode in ("hybrid", "keyword"):
         keyword = _keyword(engine, q, depth, filters)
     qv: np.ndarray | None = None
@@ -395,7 +411,8 @@ def search(
             fused = _ranked(store, q, kind, keyword, vector, mode, texts, RERANK)
         cosines = dict(zip(pool_ids, (pool @ qv.astype(np.float32)).tolist(), strict=True))
     head = fused[: limit + 10]
-    titles = store.search.titles([h.id for h in head])
+    titles = {h.id: texts[h.id][0] for h in head if h.id in texts}  # (the re-ranked ones' were read already)
+    titles.update(store.search.titles([h.id for h in head if h.id not in titles]))
     first = _known_items(q, head, titles)
     if mode != "vector" and kind != "description":
         first |= _by_author(store, engine, q, filters)

@@ -4,6 +4,7 @@ relevance a person can read (0-1), for the few hits shown (never for the whole c
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from paperradar.index.query import STOPWORDS, Query
@@ -11,6 +12,7 @@ from paperradar.index.query import STOPWORDS, Query
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "es", "er", "ed", "ly", "s", "e", "y")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"[.!?]\s+")  # the same ends of sentences (m.end()) in half the time of the look-behind
 SNIPPET_CHARS = 200
 # What a cosine similarity of the default model means for a search: below FLOOR papers are rarely about the query,
 # at CEIL or above they nearly always are (read off the dev judgments; the meaning part of the relevance is linear
@@ -156,20 +158,20 @@ def snippet(
     ellipsis, and the (start, end) spans of the terms in that piece."""
     if not text:
         return "", []
-    starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
-    best, best_score = 0, (-1, -1)
-    for i, begin in enumerate(starts):
-        end = starts[i + 2] if i + 2 < len(starts) else len(text)
-        first = starts[i + 1] if i + 1 < len(starts) else len(text)
-        # the most distinct terms in two sentences; of those, the pair whose first sentence holds the most (the
-        # piece shown may be cut before the second)
-        score = (
-            len({t for s0, _e, t in matches if begin <= s0 < end}),
-            len({t for s0, _e, t in matches if begin <= s0 < first}),
-        )
-        if score > best_score:
-            best, best_score = i, score
-    start = starts[best]
+    start = 0  # (no match: the first sentences)
+    if matches:
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        terms: list[set[str]] = [set() for _ in starts]  # the distinct terms of each sentence
+        for s0, _e, t in matches:
+            terms[bisect_right(starts, s0) - 1].add(t)
+        best, best_score = 0, (-1, -1)
+        for i, here in enumerate(terms):
+            # the most distinct terms in two sentences; of those, the pair whose first sentence holds the most (the
+            # piece shown may be cut before the second)
+            score = (len(here | terms[i + 1]) if i + 1 < len(terms) else len(here), len(here))
+            if score > best_score:
+                best, best_score = i, score
+        start = starts[best]
     piece = text[start:]
     if len(piece) > width:
         cut = piece.rfind(" ", 0, width)

@@ -44,10 +44,10 @@ class VectorIndex(abc.ABC):
         """(those of ``ids`` the index holds, their vectors as float32 rows), read from the index itself (a million
         papers' vectors are in memory or memory-mapped: no database reads)."""
         rows = self._rows()
-        found = [i for i in ids if i in rows]
-        if not found:
+        pairs = [(i, r) for i in ids if (r := rows.get(i)) is not None]  # one look-up each in a dict of 1M ids
+        if not pairs:
             return [], np.zeros((0, 0), dtype=np.float32)
-        return found, self._take([rows[i] for i in found])
+        return [i for i, _r in pairs], self._take([r for _i, r in pairs])
 
     def _rows(self) -> dict[str, int]:
         """Paper id -> row (or graph key), built once per opened index."""
@@ -210,7 +210,8 @@ class HnswIndex(VectorIndex):
     def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         if not self.live:
             return []
-        matches = self.index.search(query.astype(np.float32), min(k, self.live))  # type: ignore[attr-defined]
+        # one thread: the default (every core) hands a single query to a pool, ≈ 15% more CPU for the same matches
+        matches = self.index.search(query.astype(np.float32), min(k, self.live), threads=1)  # type: ignore[attr-defined]
         return [
             (self.ids[int(key)], 1.0 - float(dist)) for key, dist in zip(matches.keys, matches.distances, strict=True)
         ]
