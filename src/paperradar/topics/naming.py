@@ -67,6 +67,58 @@ _HEAD_OK = frozenset(
         "speculative",
     ]
 )
+# lone words that are a field's own name
+_FIELD_WORDS = frozenset(
+    [
+        "quantization",
+        "pruning",
+        "distillation",
+        "sparsity",
+        "diffusion",
+        "retrieval",
+        "caching",
+        "offloading",
+        "routing",
+        "merging",
+        "decoding",
+        "compression",
+        "attention",
+        "agents",
+        "transformers",
+        "benchmarks",
+        "kernels",
+    ]
+)
+# head nouns of phrases that measure something rather than name a subject
+_WEAK_HEADS = frozenset(
+    [
+        "time",
+        "times",
+        "cost",
+        "costs",
+        "dataset",
+        "datasets",
+        "overhead",
+        "overheads",
+        "usage",
+        "size",
+        "sizes",
+        "budget",
+        "budgets",
+        "footprint",
+        "consumption",
+        "requirements",
+        "speed",
+        "gains",
+        "results",
+        "performance",
+        "settings",
+        "scenarios",
+        "applications",
+        "quality",
+        "capacity",
+    ]
+)
 # words every paper of an efficiency (or any ML) week may use, which name no sub-field: a pruning cluster seen
 # named "Features", "Resource constraints" or "Fine-tuning" takes its next phrase ("Structured pruning") instead
 _WEAK_NAMES = frozenset(GENERIC) | {
@@ -215,12 +267,13 @@ def is_noun_phrase(phrase: str) -> bool:
     if any(w.lower() in _QUANTITIES or w.replace(".", "").replace(",", "").isdigit() for w in words):
         return False  # "Trillion tokens", "100 tokens" (but "GPT-4", "FP8", "4-bit" are parts of names)
     last = words[-1].lower()
-    if len(words) == 1 and not (
-        last in _HEAD_OK
-        or last.endswith(("tion", "sion", "ment", "ity", "ness", "ism", "ing"))
-        or words[0][1:] != words[0][1:].lower()
-    ):
-        return False  # a lone word names a field only as a noun of the field ("Quantization", "LoRA")
+    if len(words) == 1 and not (last in _FIELD_WORDS or last.endswith(("ization", "isation")) or _cased(words[0])):
+        # a lone word names a topic only as a field's own term ("Quantization", "Distillation") or a method's name
+        # ("LoRA"); any other noun is a task or a word of the abstracts ("Classification", "Superiority",
+        # "Deploying", seen on dev weeks)
+        return False
+    if len(words) > 1 and last in _WEAK_HEADS:
+        return False  # a measure, not a subject: "Training time", "Fine-tuning dataset", "Inference cost"
     if " ".join(words[-2:]).lower() in ("large language", "vision language", "language model", "large reasoning"):
         return False  # "Multimodal large language" is "... large language models" cut short
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward") or last in _OPEN_ENDS:
