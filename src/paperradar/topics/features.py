@@ -1,4 +1,5 @@
-"""What topic clustering sees of a paper: its stored embedding (meaning) and a TF-IDF vector of its words (wording).
+"""What topic clustering sees of a paper: its stored embedding (meaning) and a TF-IDF vector of its words (wording:
+the title and abstract, and beside them the title alone, weighted :data:`TITLE_WEIGHT`).
 
 The two views disagree in different places: the embedding puts every "efficient LLM" abstract close together, while
 the words keep "KV cache", "draft model" or "visual tokens" apart. Their weighted cosine separates sub-fields better
