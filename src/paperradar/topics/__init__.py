@@ -20,7 +20,7 @@ from paperradar.models import Paper
 from paperradar.topics.cluster import Clusterer, WardClusterer, cluster_papers
 from paperradar.topics.features import TopicFeatures, build_features, paper_features
 from paperradar.topics.labels import label_clusters
-from paperradar.topics.naming import choose_name, coherent, sentence_case
+from paperradar.topics.naming import choose_name, coherent, name_like, sentence_case
 
 if TYPE_CHECKING:
     from paperradar.store import Store
@@ -99,7 +99,11 @@ def build(
         used.add(tid)
         phrases = names.get(lab, [])
         cluster_texts = [texts[i] for i in rows]
-        label = choose_name(phrases, cluster_texts, taken=taken) or (sentence_case(phrases[0]) if phrases else "")
+        # no coherent name: the best phrase that reads as a name, else the best phrase
+        readable = [sentence_case(p) for p in phrases if name_like(sentence_case(p))] + [
+            sentence_case(p) for p in phrases
+        ]
+        label = choose_name(phrases, cluster_texts, taken=taken) or (readable[0] if readable else "")
         label = label or f"Topic {tid}"
         taken.add(label.lower())
         model.topics.append(Topic(tid, label, phrases, members, centroid))
