@@ -10,7 +10,7 @@ from paperradar.sources.jsonl import paper_from_common
 from paperradar.summarize import check_grounded, claims_in, headline_claim, plain_tex, summarize
 from paperradar.summarize.claims import FUNCTION_WORDS
 from paperradar.topics.anchors import anchor_names
-from paperradar.topics.naming import choose_name, coherent, is_noun_phrase, sentence_case
+from paperradar.topics.naming import choose_name, coherent, fits, is_noun_phrase, name_like, sentence_case, word_shares
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,32 @@ def test_claims_read_through_tex_and_compounds_and_quality_gains_rank_below_cost
 def test_generic_words_and_lone_adjectives_name_no_topic():
     texts = ["memory-efficient execution of pruned models with structured pruning"] * 8
     assert choose_name(["Memory-efficient", "Execution", "Structured pruning"], texts) == "Structured pruning"
+
+
+def test_an_acronym_is_found_only_as_spelled_and_quantities_name_no_topic():
+    # a 2025-06-10 digest heading was "SET": one paper's acronym, "coherent" because five abstracts use "set"
+    texts = ["Sparse Evolutionary Training (SET) prunes weights."] + ["We set a new bound on the training set."] * 4
+    assert word_shares("SET", texts)["SET"] == pytest.approx(0.2) and not coherent("SET", texts)
+    assert coherent("LoRA", ["LoRA adapters", "Fine-tuning with LoRAs", "QLoRA and LoRA", "x"])
+    assert not fits("Trillion tokens", ["Pretraining on a trillion tokens of text."] * 4)  # W24 was named so
+    assert not fits("100 tokens", ["A budget of 100 tokens."] * 4)
+    assert fits("4-bit quantization", ["4-bit quantization of weights."] * 4)
+    assert sentence_case("Low-Rank Adaptation") == "Low-rank adaptation"
+    assert sentence_case("Vision-Language Models") == "Vision-language models"
+    assert sentence_case("KV-Cache Eviction for GPT-4") == "KV-cache eviction for GPT-4"
+
+
+def test_every_name_source_passes_one_rule():
+    # a profile sub-area's alternative name ("memory-efficient and low-precision training" -> "Memory-efficient")
+    # headed a real digest group; it is held to the same rule as a cluster's own phrases
+    texts = ["Memory-efficient low-precision training with FP8."] * 6
+    assert "Memory-efficient" in anchor_names("memory-efficient and low-precision training: FP8 training")
+    assert not fits("Memory-efficient", texts) and fits("Low-precision training", texts)
+    assert not name_like("Performance") and name_like("Speculative decoding")
+
+
+def test_a_lone_word_names_a_topic_only_as_a_field_term_and_a_measure_is_no_subject():
+    texts = ["We demonstrate the superiority of pruning for classification, deploying models."] * 4
+    for weak in ("Superiority", "Classification", "Deploying", "Training time", "Fine-tuning dataset"):
+        assert not name_like(weak), weak  # dev-week names before this rule
+    assert fits("Pruning", texts) and name_like("Quantization") and name_like("Tokenization") and name_like("LoRA")

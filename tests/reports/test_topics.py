@@ -175,3 +175,27 @@ def test_a_clause_is_not_a_topic_name():
     assert not is_noun_phrase("Quantization reduces model")  # a 2025-W23 dev topic was named so
     assert not is_noun_phrase("Pruning improves efficiency")
     assert is_noun_phrase("Benchmarks of efficiency") and is_noun_phrase("KV cache compression")
+
+
+def test_a_week_is_grouped_by_the_path_topics_are_measured_on(monkeypatch):
+    # one clustering path: the weekly report's (and the digest's) grouping is cluster_papers, refinement included
+    import paperradar.topics.cluster as cluster
+    from paperradar.topics.features import paper_features
+    from paperradar.topics.registry import group_week
+
+    x, truth = blobs([20, 16, 12], seed=4)
+    subjects = ["Speculative decoding with a draft model", "KV cache eviction", "Weight quantization to 4 bits"]
+    papers = [
+        Paper(id=f"2506.{i:05d}", title=subjects[g], abstract=f"A new method for {subjects[g].lower()}.")
+        for i, g in enumerate(truth)
+    ]
+    refined = []
+    real_refine = cluster.refine_labels
+    monkeypatch.setattr(cluster, "refine_labels", lambda *a, **k: refined.append(1) or real_refine(*a, **k))
+    topics, _ = group_week(papers, x, max_share=1.0)
+    assert refined  # the classifier refinement ran for the week
+    _, features = paper_features(papers, x)
+    labels = cluster_papers(features, WardClusterer(min_cluster_size=4))
+    expected = {frozenset(p.id for p, lab in zip(papers, labels, strict=True) if lab == v) for v in set(labels)}
+    assert {frozenset(t.paper_ids) for t in topics} == expected
+    assert {t.name for t in topics} >= {"Speculative decoding", "KV cache eviction"}

@@ -17,20 +17,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from paperradar.models import Paper
-from paperradar.topics.cluster import Clusterer, WardClusterer, refine_labels
-from paperradar.topics.features import TopicFeatures, build_features, topic_text
+from paperradar.topics.cluster import Clusterer, WardClusterer, cluster_papers
+from paperradar.topics.features import TopicFeatures, build_features, paper_features
 from paperradar.topics.labels import label_clusters
-from paperradar.topics.naming import choose_name, coherent, sentence_case
+from paperradar.topics.naming import choose_name, coherent, name_like, sentence_case
 
 if TYPE_CHECKING:
     from paperradar.store import Store
 
 OTHER = "other"
-# Above this many papers, a sample this large is clustered and the rest join the topic they are closest to on
-# average (the pairwise matrices of 5,000 papers take ~300 MB).
-MAX_CLUSTERED_PAPERS = 5000
-# Up to this many papers, the clusters are refined by a classifier fitted on them (:func:`.cluster.refine_labels`).
-MAX_REFINED_PAPERS = 2000
 
 
 @dataclass
@@ -59,35 +54,6 @@ class TopicModel:
         return found or self.labels.get(topic_id, "Other")
 
 
-def cluster_papers(
-    features: TopicFeatures,
-    clusterer: Clusterer | None = None,
-    *,
-    max_papers: int = MAX_CLUSTERED_PAPERS,
-    random_state: int = 0,
-) -> np.ndarray:
-    """One cluster label per paper of ``features``.
-
-    At most ``max_papers`` papers (a fixed random sample) are clustered; every other paper joins the cluster
-    whose members it is most similar to on average. Up to ``MAX_REFINED_PAPERS`` papers, the clusters are then
-    refined by a classifier of the papers' words and embeddings fitted on them.
-    """
-    clusterer = clusterer or WardClusterer()
-    n = len(features)
-    if n <= max_papers:
-        labels = np.asarray(clusterer.fit_predict(features.similarity()))
-        return refine_labels(features.lexical, features.embeddings, labels) if n <= MAX_REFINED_PAPERS else labels
-    sample = np.sort(np.random.default_rng(random_state).choice(n, max_papers, replace=False))
-    sample_labels = np.asarray(clusterer.fit_predict(features.similarity(sample)))
-    values = np.unique(sample_labels)
-    rest = np.setdiff1d(np.arange(n), sample)
-    closeness = features.mean_similarity(rest, [sample[sample_labels == v] for v in values])
-    labels = np.empty(n, dtype=sample_labels.dtype)
-    labels[sample] = sample_labels
-    labels[rest] = values[closeness.argmax(axis=1)]
-    return labels
-
-
 def build(
     papers: Sequence[Paper],
     embeddings: np.ndarray,
@@ -107,8 +73,8 @@ def build(
     """
     if len(papers) == 0:
         return TopicModel()
-    texts = [topic_text(p.title or "", p.abstract or "") for p in papers]
-    labels = cluster_papers(build_features(texts, embeddings), clusterer)
+    texts, features = paper_features(papers, embeddings)
+    labels = cluster_papers(features, clusterer)
     names = label_clusters(texts, labels, top=8)
     counter = iter(range(1, 10**9))
     make_id = new_id or (lambda: f"t{next(counter)}")
@@ -133,7 +99,11 @@ def build(
         used.add(tid)
         phrases = names.get(lab, [])
         cluster_texts = [texts[i] for i in rows]
-        label = choose_name(phrases, cluster_texts, taken=taken) or (sentence_case(phrases[0]) if phrases else "")
+        # no coherent name: the best phrase that reads as a name, else the best phrase
+        readable = [sentence_case(p) for p in phrases if name_like(sentence_case(p))] + [
+            sentence_case(p) for p in phrases
+        ]
+        label = choose_name(phrases, cluster_texts, taken=taken) or (readable[0] if readable else "")
         label = label or f"Topic {tid}"
         taken.add(label.lower())
         model.topics.append(Topic(tid, label, phrases, members, centroid))

@@ -67,6 +67,58 @@ _HEAD_OK = frozenset(
         "speculative",
     ]
 )
+# lone words that are a field's own name
+_FIELD_WORDS = frozenset(
+    [
+        "quantization",
+        "pruning",
+        "distillation",
+        "sparsity",
+        "diffusion",
+        "retrieval",
+        "caching",
+        "offloading",
+        "routing",
+        "merging",
+        "decoding",
+        "compression",
+        "attention",
+        "agents",
+        "transformers",
+        "benchmarks",
+        "kernels",
+    ]
+)
+# head nouns of phrases that measure something rather than name a subject
+_WEAK_HEADS = frozenset(
+    [
+        "time",
+        "times",
+        "cost",
+        "costs",
+        "dataset",
+        "datasets",
+        "overhead",
+        "overheads",
+        "usage",
+        "size",
+        "sizes",
+        "budget",
+        "budgets",
+        "footprint",
+        "consumption",
+        "requirements",
+        "speed",
+        "gains",
+        "results",
+        "performance",
+        "settings",
+        "scenarios",
+        "applications",
+        "quality",
+        "capacity",
+    ]
+)
 # words every paper of an efficiency (or any ML) week may use, which name no sub-field: a pruning cluster seen
 # named "Features", "Resource constraints" or "Fine-tuning" takes its next phrase ("Structured pruning") instead
 _WEAK_NAMES = frozenset(GENERIC) | {
@@ -105,14 +157,31 @@ def content_words(name: str) -> list[str]:
     return [w for w in _WORD.findall(name) if w.lower() not in FUNCTION_WORDS and len(w) > 1]
 
 
+def _cased(word: str) -> bool:
+    """Whether a word is an acronym or a method name, spelled with capitals inside ("SET", "KV", "LoRA", "MoE"):
+    such a word is found only as spelled ("SET" is not the verb "set"); "Low-Rank" is an ordinary word."""
+    return any(len(p) > 1 and p[1:] != p[1:].lower() for p in word.split("-"))
+
+
+def _cased_norm(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 2 and word[-2].isupper() else word  # LLMs -> LLM
+
+
 def word_shares(name: str, texts: Sequence[str]) -> dict[str, float]:
-    """For each content word of ``name``, the share of ``texts`` it occurs in (plural and hyphen insensitive)."""
-    bags = [{_norm(w) for w in _WORD.findall(t)} for t in texts]
+    """For each content word of ``name``, the share of ``texts`` it occurs in (plural and hyphen insensitive;
+    acronyms and method names case-sensitive)."""
+    tokens = [_WORD.findall(t) for t in texts]
+    bags = [{_norm(w) for w in ws} for ws in tokens]
+    cased = [{_cased_norm(w) for w in ws} | {_cased_norm(p) for w in ws for p in w.split("-")} for ws in tokens]
     out = {}
     for w in content_words(name):
-        parts = [_norm(p) for p in w.split("-") if p] if "-" in w else [_norm(w)]
-        key = _norm(w)
-        hits = sum(1 for b in bags if key in b or all(p in b for p in parts))
+        if _cased(w):
+            key = _cased_norm(w)
+            hits = sum(1 for b in cased if key in b)
+        else:
+            parts = [_norm(p) for p in w.split("-") if p] if "-" in w else [_norm(w)]
+            key = _norm(w)
+            hits = sum(1 for b in bags if key in b or all(p in b for p in parts))
         out[w] = hits / max(1, len(bags))
     return out
 
@@ -167,18 +236,44 @@ _VERB_3RD = re.compile(
 )
 
 
+# quantities say how much, not what about: "Trillion tokens" names no sub-field
+_QUANTITIES = frozenset(
+    [
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "trillion",
+        "trillions",
+        "dozens",
+        "orders",
+        "magnitude",
+        "times",
+        "fold",
+        "percent",
+    ]
+)
+
+
 def is_noun_phrase(phrase: str) -> bool:
     """A cheap test that a phrase closes on a noun: not on a function word, adjective ending or verb form."""
     words = phrase.split()
     if not words:
         return False
+    if any(w.lower() in _QUANTITIES or w.replace(".", "").replace(",", "").isdigit() for w in words):
+        return False  # "Trillion tokens", "100 tokens" (but "GPT-4", "FP8", "4-bit" are parts of names)
     last = words[-1].lower()
-    if len(words) == 1 and not (
-        last in _HEAD_OK
-        or last.endswith(("tion", "sion", "ment", "ity", "ness", "ism", "ing"))
-        or words[0][1:] != words[0][1:].lower()
-    ):
-        return False  # a lone word names a field only as a noun of the field ("Quantization", "LoRA")
+    if len(words) == 1 and not (last in _FIELD_WORDS or last.endswith(("ization", "isation")) or _cased(words[0])):
+        # a lone word names a topic only as a field's own term ("Quantization", "Distillation") or a method's name
+        # ("LoRA"); any other noun is a task or a word of the abstracts ("Classification", "Superiority",
+        # "Deploying", seen on dev weeks)
+        return False
+    if len(words) > 1 and last in _WEAK_HEADS:
+        return False  # a measure, not a subject: "Training time", "Fine-tuning dataset", "Inference cost"
     if " ".join(words[-2:]).lower() in ("large language", "vision language", "language model", "large reasoning"):
         return False  # "Multimodal large language" is "... large language models" cut short
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward") or last in _OPEN_ENDS:
@@ -198,16 +293,18 @@ def is_noun_phrase(phrase: str) -> bool:
 
 def sentence_case(phrase: str) -> str:
     """'KV Cache Compression' -> 'KV cache compression'; acronyms and names keep their spelling."""
-    words = phrase.split()
     out = []
-    for i, w in enumerate(words):
-        keep = w[1:] != w[1:].lower()  # LoRA, KV, GPT-4
-        if keep:
-            out.append(w)
-        elif i == 0:
-            out.append(w[0].upper() + w[1:].lower())
-        else:
-            out.append(w.lower())
+    for i, w in enumerate(phrase.split()):
+        parts = []
+        for j, p in enumerate(w.split("-")):  # "Low-Rank" -> "Low-rank", "KV-Cache" -> "KV-cache"
+            keep = len(p) > 1 and p[1:] != p[1:].lower()  # LoRA, KV, GPT, FP8
+            if keep:
+                parts.append(p)
+            elif i == 0 and j == 0:
+                parts.append(p[:1].upper() + p[1:].lower())
+            else:
+                parts.append(p.lower())
+        out.append("-".join(parts))
     return " ".join(out)
 
 
@@ -225,13 +322,24 @@ def choose_name(
     ordered = [p for p in lead if len(p.split()) > 1] + [p for p in lead if len(p.split()) == 1] + list(phrases[8:])
     for ph in ordered:
         name = sentence_case(ph)
-        # a lone adjective ("Memory-efficient", "Training-free") names no sub-field either
-        lone_adjective = " " not in name and name.lower().endswith(("-efficient", "-free", "-aware", "-based"))
-        if name.lower() in taken or name.lower() in _WEAK_NAMES or lone_adjective:
-            continue
-        if is_noun_phrase(name) and coherent(name, texts, min_share):
+        if name.lower() not in taken and fits(name, texts, min_share):
             return name
     return None
+
+
+def name_like(name: str) -> bool:
+    """The name rule without the papers: a noun phrase of the field, not a generic word ("Performance",
+    "Training"), not a lone adjective ("Memory-efficient", "Training-free"), not a quantity ("Trillion tokens")."""
+    low = name.lower()
+    lone_adjective = " " not in low and low.endswith(("-efficient", "-free", "-aware", "-based", "-level"))
+    return bool(content_words(name)) and low not in _WEAK_NAMES and not lone_adjective and is_noun_phrase(name)
+
+
+def fits(name: str, texts: Sequence[str], min_share: float = MIN_SHARE) -> bool:
+    """Whether ``name`` may head these papers: :func:`name_like`, and every content word in ``min_share`` of
+    them (:func:`coherent`). Every topic name and digest heading passes this, whatever it was drawn from (the
+    cluster's phrases, a profile sub-area, an earlier week's topic)."""
+    return name_like(name) and coherent(name, texts, min_share)
 
 
 def describe(name: str, phrases: Sequence[str], texts: Sequence[str]) -> str:
@@ -249,4 +357,14 @@ def describe(name: str, phrases: Sequence[str], texts: Sequence[str]) -> str:
     return f"{name}: {', '.join(others)}."
 
 
-__all__ = ["MIN_SHARE", "choose_name", "coherent", "content_words", "describe", "is_noun_phrase", "word_shares"]
+__all__ = [
+    "MIN_SHARE",
+    "choose_name",
+    "coherent",
+    "content_words",
+    "describe",
+    "fits",
+    "is_noun_phrase",
+    "name_like",
+    "word_shares",
+]

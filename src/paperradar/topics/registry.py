@@ -1,7 +1,8 @@
 """Tracked topics: a week's papers grouped into topics of a reader's size, named, and attached to the registry.
 
-:func:`group_week` clusters one week's papers (:class:`.cluster.WardClusterer` on the combined similarity of
-:mod:`.features`), splits any cluster holding more than ``max_share`` of the week, anchors each cluster to the
+:func:`group_week` clusters one week's papers (:func:`.cluster.cluster_papers`, the path ``paperradar topics``
+runs: a consensus of Ward's hierarchies on the combined similarity of :mod:`.features`, refined by a classifier),
+splits any cluster holding more than ``max_share`` of the week, anchors each cluster to the
 profile sub-area most of its papers are closest to, and names it (:mod:`.naming`). Each cluster then attaches to
 the registered topic of earlier weeks whose centroid it matches (same id, same name) or opens a new topic.
 :func:`track_week` does this for one week of a store and records it, so counts per week come from real history.
@@ -18,10 +19,10 @@ import numpy as np
 
 from paperradar.models import Paper
 from paperradar.topics.anchors import Anchor
-from paperradar.topics.cluster import WardClusterer
-from paperradar.topics.features import build_features, topic_text
+from paperradar.topics.cluster import WardClusterer, cluster_papers
+from paperradar.topics.features import paper_features
 from paperradar.topics.labels import label_clusters
-from paperradar.topics.naming import choose_name, coherent, describe, sentence_case
+from paperradar.topics.naming import choose_name, describe, fits, sentence_case
 
 if TYPE_CHECKING:
     from paperradar.store import Store
@@ -110,13 +111,13 @@ def group_week(
         return [], {}
     counter = iter(range(1, 10**9))
     make_id = new_id or (lambda: f"k{next(counter)}")
-    texts = [topic_text(p.title or "", p.abstract or "") for p in papers]
-    features = build_features(texts, embeddings)
+    texts, features = paper_features(papers, embeddings)
     sim = features.similarity()
     min_size = max(min_topic_papers, min(8, n // 12))
     runs = WardClusterer().runs if n <= FULL_CONSENSUS_PAPERS else WEEK_CONSENSUS_RUNS
     clusterer = WardClusterer(min_cluster_size=min_size, runs=runs)
-    labels = clusterer.fit_predict(sim) if n >= 2 * min_size else np.zeros(n, int)
+    # the same path `paperradar topics` and `evaluate.py topics` run: consensus, then the classifier refinement
+    labels = cluster_papers(features, clusterer, similarity=sim) if n >= 2 * min_size else np.zeros(n, int)
     if n >= 10:
         labels = _split_large(sim, np.asarray(labels), max(min_size, int(max_share * n)), min_topic_papers)
     phrases = label_clusters(texts, labels, top=8)
@@ -150,7 +151,7 @@ def group_week(
                 pairs.append((score, c, k))
     matches: dict[int, dict[str, Any]] = {}
     for _score, c, k in sorted(pairs, key=lambda p: -p[0]):
-        if c not in matches and k["id"] not in used_ids and coherent(k["name"], kept[c][4]):
+        if c not in matches and k["id"] not in used_ids and fits(k["name"], kept[c][4]):
             matches[c] = k
             used_ids.add(k["id"])
     used_names.update(k["name"].lower() for k in matches.values())
@@ -168,7 +169,7 @@ def group_week(
                     (
                         nm
                         for nm in anchor.names
-                        if nm.lower() not in used_names and coherent(nm, cluster_texts) and len(nm.split()) <= 4
+                        if nm.lower() not in used_names and fits(nm, cluster_texts) and len(nm.split()) <= 4
                     ),
                     None,
                 )
