@@ -10,7 +10,9 @@ memory", "4-bit weights"; see :mod:`.claims`).
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -152,17 +154,33 @@ def check_grounded(text: str, sources: Sequence[str]) -> list[str]:
     return problems
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
 def _centrality(sentences: list[str]) -> list[float]:
+    """Each sentence's TF-IDF cosine with the whole abstract, the sentences and the whole as the documents.
+
+    The same numbers as ``TfidfVectorizer(stop_words="english")`` (raw counts, smooth idf, l2 rows) computed
+    directly: fitting a vectorizer per abstract cost ~12 ms, most of a report's summaries (RESULTS "Reports").
+    """
     if len(sentences) < 2:
         return [1.0] * len(sentences)
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    try:
-        X = TfidfVectorizer(stop_words="english").fit_transform([*sentences, " ".join(sentences)])
-    except ValueError:
+    docs = [*sentences, " ".join(sentences)]
+    counts = [Counter(w for w in _WORD.findall(d.lower()) if w not in ENGLISH_STOP_WORDS) for d in docs]
+    vocab = set().union(*counts)
+    if not vocab:
         return [1.0] * len(sentences)
-    whole = X[-1]
-    return [float((X[i] @ whole.T).toarray()[0, 0]) for i in range(len(sentences))]
+    n = len(docs)
+    idf = {w: math.log((1 + n) / (1 + sum(w in c for c in counts))) + 1.0 for w in vocab}
+    weighted = [{w: k * idf[w] for w, k in c.items()} for c in counts]
+    norms = [math.sqrt(sum(v * v for v in d.values())) or 1.0 for d in weighted]
+    whole, whole_norm = weighted[-1], norms[-1]
+    return [
+        sum(v * whole.get(w, 0.0) for w, v in d.items()) / (norm * whole_norm)
+        for d, norm in zip(weighted[:-1], norms[:-1], strict=True)
+    ]
 
 
 def points_back(sentence: str) -> bool:
