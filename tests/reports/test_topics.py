@@ -199,3 +199,22 @@ def test_a_week_is_grouped_by_the_path_topics_are_measured_on(monkeypatch):
     expected = {frozenset(p.id for p, lab in zip(papers, labels, strict=True) if lab == v) for v in set(labels)}
     assert {frozenset(t.paper_ids) for t in topics} == expected
     assert {t.name for t in topics} >= {"Speculative decoding", "KV cache eviction"}
+
+
+def test_a_topic_continues_in_the_cluster_that_carries_most_of_it_not_in_a_closer_fragment():
+    from paperradar.topics.registry import continuations
+
+    def unit(v):
+        v = np.asarray(v, dtype=float)
+        return v / np.linalg.norm(v)
+
+    texts = ["Efficient attention for long sequences."] * 4
+    known = [{"id": "t1", "name": "Efficient attention", "anchor": "attn", "centroid": unit([1.0, 0.0, 0.0])}]
+    fragment = (5, unit([1.0, 0.30, 0.0]), "attn", texts)  # a little closer to last week's centroid
+    bulk = (13, unit([1.0, 0.40, 0.0]), "attn", texts)
+    assert continuations([fragment, bulk], known) == {1: known[0]}
+    # alone, the fragment continues it; a cluster below the threshold or whose papers the name no longer fits
+    # continues nothing
+    assert continuations([fragment], known) == {0: known[0]}
+    assert continuations([(13, unit([0.0, 1.0, 0.0]), "attn", texts)], known) == {}
+    assert continuations([(13, bulk[1], "attn", ["Quantization of weights."] * 4)], known) == {}

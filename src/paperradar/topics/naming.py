@@ -117,8 +117,16 @@ _WEAK_HEADS = frozenset(
         "applications",
         "quality",
         "capacity",
+        "complexity",
+        "degradation",
+        "limitations",
+        "limitation",
+        "challenges",
+        "constraints",
     ]
 )
+# generic heads a lone adjective cannot make a name of: "Transformer-based models", "Training-free methods"
+_GENERIC_HEADS = frozenset(["models", "model", "methods", "approaches", "frameworks", "techniques", "networks"])
 # words every paper of an efficiency (or any ML) week may use, which name no sub-field: a pruning cluster seen
 # named "Features", "Resource constraints" or "Fine-tuning" takes its next phrase ("Structured pruning") instead
 _WEAK_NAMES = frozenset(GENERIC) | {
@@ -274,6 +282,8 @@ def is_noun_phrase(phrase: str) -> bool:
         return False
     if len(words) > 1 and last in _WEAK_HEADS:
         return False  # a measure, not a subject: "Training time", "Fine-tuning dataset", "Inference cost"
+    if len(words) == 2 and last in _GENERIC_HEADS and words[0].lower().endswith(("-based", "-free", "-aware")):
+        return False  # "Transformer-based models" names no sub-field
     if " ".join(words[-2:]).lower() in ("large language", "vision language", "language model", "large reasoning"):
         return False  # "Multimodal large language" is "... large language models" cut short
     if last in FUNCTION_WORDS or last in ("via", "based", "using", "towards", "toward") or last in _OPEN_ENDS:

@@ -91,6 +91,38 @@ def _anchor_of(rows: np.ndarray, embeddings: np.ndarray, anchors: Sequence[Ancho
     return usable[best] if n >= 0.5 * len(rows) else None
 
 
+def continuations(
+    clusters: Sequence[tuple[int, np.ndarray, str | None, Sequence[str]]],
+    known: Sequence[dict[str, Any]],
+    match_threshold: float = MATCH_THRESHOLD,
+) -> dict[int, dict[str, Any]]:
+    """Which earlier topic each of this week's clusters (papers, centroid, anchor key, texts) continues.
+
+    Each earlier topic continues in at most one cluster and each cluster continues at most one earlier topic,
+    chosen so that the most papers continue at the highest similarity (an assignment maximising similarity x
+    papers: a 5-paper fragment a little closer to last week's "Efficient attention" does not take the name from
+    the 13-paper cluster that is its continuation). A pair counts only above the threshold and while the earlier
+    topic's name still fits the cluster's papers (a cluster whose papers drifted from every earlier name forms a
+    topic of its own)."""
+    candidates = [k for k in known if k.get("centroid") is not None]
+    gain = np.zeros((len(clusters), len(candidates)))
+    for c, (size, centroid, anchor, texts) in enumerate(clusters):
+        for j, k in enumerate(candidates):
+            if len(k["centroid"]) != len(centroid):
+                continue
+            score = float(np.asarray(k["centroid"]) @ centroid) + (
+                ANCHOR_BONUS if anchor and k.get("anchor") == anchor else 0.0
+            )
+            if score >= match_threshold and fits(k["name"], texts):
+                gain[c, j] = score * size
+    if not gain.size or gain.max() <= 0:
+        return {}
+    from scipy.optimize import linear_sum_assignment
+
+    rows, cols = linear_sum_assignment(gain, maximize=True)
+    return {int(c): candidates[int(j)] for c, j in zip(rows, cols, strict=True) if gain[c, j] > 0}
+
+
 def group_week(
     papers: Sequence[Paper],
     embeddings: np.ndarray,
@@ -136,24 +168,12 @@ def group_week(
         centroid = emb[rows].mean(axis=0)
         centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         kept.append((lab, rows, centroid, _anchor_of(rows, emb, anchors), [texts[i] for i in rows]))
-    # continuing topics: the closest (cluster, earlier topic) pairs first, each side used once; a pair counts only
-    # while the earlier topic's name still fits the cluster's papers (a cluster whose papers drifted from every
-    # earlier name forms a topic of its own)
-    pairs = []
-    for c, (_lab, _rows, centroid, anchor, _texts) in enumerate(kept):
-        for k in known:
-            if k.get("centroid") is None or len(k["centroid"]) != len(centroid):
-                continue
-            score = float(np.asarray(k["centroid"]) @ centroid)
-            if anchor is not None and k.get("anchor") == anchor.key:
-                score += ANCHOR_BONUS
-            if score >= match_threshold:
-                pairs.append((score, c, k))
-    matches: dict[int, dict[str, Any]] = {}
-    for _score, c, k in sorted(pairs, key=lambda p: -p[0]):
-        if c not in matches and k["id"] not in used_ids and fits(k["name"], kept[c][4]):
-            matches[c] = k
-            used_ids.add(k["id"])
+    matches = continuations(
+        [(len(rows), centroid, anchor.key if anchor else None, ctexts) for _l, rows, centroid, anchor, ctexts in kept],
+        known,
+        match_threshold,
+    )
+    used_ids.update(k["id"] for k in matches.values())
     used_names.update(k["name"].lower() for k in matches.values())
     for c, (lab, rows, centroid, anchor, cluster_texts) in enumerate(kept):
         ids = [papers[i].id or "" for i in rows]
@@ -230,4 +250,4 @@ def track_week(
     return topics, assignment
 
 
-__all__ = ["MATCH_THRESHOLD", "MAX_SHARE", "OTHER", "WeekTopic", "group_week", "track_week"]
+__all__ = ["MATCH_THRESHOLD", "MAX_SHARE", "OTHER", "WeekTopic", "continuations", "group_week", "track_week"]
