@@ -261,6 +261,7 @@ def test_font_commands_in_titles_are_unwrapped_and_real_math_kept(store, tmp_pat
         {"id": "2506.15733", "title": "$\\texttt{SPECS}$: Faster Test-Time Scaling", "abstract": "a"},
         {"id": "2504.00001", "title": "Business as \\textit{Rule}sual and $\\textit{near} $ things", "abstract": "b"},
         {"id": "2504.00002", "title": "M$^2$CD with the $\\ell_1$ loss for $5 and $10", "abstract": "c"},
+        {"id": "2504.00003", "title": "ReStNet: A Reusable \\& Stitchable Network, 50\\% Smaller", "abstract": "d"},
     ]
     path = tmp_path / "titles.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
@@ -270,4 +271,5 @@ def test_font_commands_in_titles_are_unwrapped_and_real_math_kept(store, tmp_pat
         "2506.15733": "SPECS: Faster Test-Time Scaling",
         "2504.00001": "Business as Rulesual and near things",
         "2504.00002": "M$^2$CD with the $\\ell_1$ loss for $5 and $10",
+        "2504.00003": "ReStNet: A Reusable & Stitchable Network, 50% Smaller",
     }

@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 import ftfy
 from pylatexenc.latex2text import LatexNodes2Text
 
-_LATEX_HINT = re.compile(r"\\[A-Za-z'`^\"~=.]|[{}]")
+_LATEX_HINT = re.compile(r"\\[A-Za-z'`^\"~=.&%#_]|[{}]")  # \& and \% too: "A Reusable \& Stitchable Network"
 _latex = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
 
 
