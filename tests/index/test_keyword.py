@@ -450,17 +450,19 @@ def test_more_like_this_applies_filters(filled):
     assert hits and {h.id for h in hits} <= {"2501.00002", "2501.00003", "2501.00005", "2501.00008"}
 
 
+# date and category filters, which the tantivy index holds itself
+INDEXED_FILTERS = [
+    SearchFilters(date_from="2025-02-01", date_to="2025-02-28"),
+    SearchFilters(date_from="2025-03"),
+    SearchFilters(date_to="2025-02"),
+    SearchFilters(categories=["cs.CL", "cs.DC"]),
+    SearchFilters(date_from="2025-01-03", categories=["cs.LG"]),
+]
+
+
 @pytest.mark.parametrize(
     "filters",
-    [
-        SearchFilters(date_from="2025-02-01", date_to="2025-02-28"),
-        SearchFilters(date_from="2025-03"),
-        SearchFilters(date_to="2025-02"),
-        SearchFilters(categories=["cs.CL", "cs.DC"]),
-        SearchFilters(date_from="2025-01-03", categories=["cs.LG"]),
-        SearchFilters(tag="to-read"),
-        SearchFilters(exclude_ids=["2501.00001", "2501.00002"]),
-    ],
+    [*INDEXED_FILTERS, SearchFilters(tag="to-read"), SearchFilters(exclude_ids=["2501.00001", "2501.00002"])],
 )
 def test_tantivy_checks_candidates_against_filters_as_sql_does(filled, filters):
     filled.feedback.tag("2501.00002", "to-read", "t")
@@ -550,16 +552,7 @@ def test_tantivy_date_ranges_admit_what_sql_does_on_odd_dates(store):
         assert engine.filter_ids(ids, filters) == store.search.filter_ids(ids, filters), (lo, hi)
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        SearchFilters(date_from="2025-02-01", date_to="2025-02-28"),
-        SearchFilters(date_from="2025-03"),
-        SearchFilters(date_to="2025-02"),
-        SearchFilters(categories=["cs.CL", "cs.DC"]),
-        SearchFilters(date_from="2025-01-03", categories=["cs.LG"]),
-    ],
-)
+@pytest.mark.parametrize("filters", INDEXED_FILTERS)
 def test_tantivy_counts_what_a_filter_admits_as_sql_does(filled, filters):
     """The count that tells a broad filter from a narrow one (the vector side's exact fallback) is SQL's, and
     tantivy answers only when it can: in sync with the database, no tag or topic."""
