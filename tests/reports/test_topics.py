@@ -218,3 +218,19 @@ def test_a_topic_continues_in_the_cluster_that_carries_most_of_it_not_in_a_close
     assert continuations([fragment], known) == {0: known[0]}
     assert continuations([(13, unit([0.0, 1.0, 0.0]), "attn", texts)], known) == {}
     assert continuations([(13, bulk[1], "attn", ["Quantization of weights."] * 4)], known) == {}
+
+
+def test_a_gated_anchor_takes_only_the_papers_its_gate_admits():
+    import re
+
+    from paperradar.topics.anchors import Anchor
+    from paperradar.topics.registry import _anchor_of
+
+    surveys = Anchor("surveys", ["Surveys"], "surveys of efficiency", np.array([1.0, 0.0]), re.compile(r"\bsurvey\b"))
+    pruning = Anchor("pruning", ["Pruning"], "pruning and sparsity", np.array([0.6, 0.8]))
+    emb = np.array([[0.95, 0.31], [0.95, 0.31], [0.9, 0.44]])  # all three closer to the surveys sentence
+    rows = np.arange(3)
+    plain = [Paper(id=f"p{i}", title=f"Pruning LLMs {i}", abstract="We prune weights.") for i in range(3)]
+    assert _anchor_of(rows, emb, [surveys, pruning], plain).key == "pruning"
+    surveyed = [Paper(id=f"s{i}", title=f"A survey of pruning {i}", abstract="We review.") for i in range(3)]
+    assert _anchor_of(rows, emb, [surveys, pruning], surveyed).key == "surveys"

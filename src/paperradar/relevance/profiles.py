@@ -72,6 +72,13 @@ class Profile:
         return [f"{a.name}: {a.description}" if a.description else a.name for a in self.areas]
 
     @property
+    def sub_area_gates(self) -> list[re.Pattern[str] | None]:
+        """Each sub-area's ``only_when`` pattern, aligned with :attr:`sub_areas` (all None for ``subtopics``)."""
+        if self.subtopics:
+            return [None] * len(self.subtopics)
+        return [a.only_when for a in self.areas]
+
+    @property
     def prototypes(self) -> list[str]:
         """The texts the profile is embedded from: each sub-area, else the description."""
         return self.sub_areas or ([self.description] if self.description else [])

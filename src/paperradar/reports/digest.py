@@ -60,7 +60,7 @@ def day_topics(store: Store, profile: Any, ids: list[str], embedder: Any) -> dic
     topics, assignment = group_week(
         [papers[i] for i in have],
         matrix,
-        anchors=anchors_from(profile.sub_areas, embedder),
+        anchors=anchors_from(profile.sub_areas, embedder, profile.sub_area_gates),
         known=known,
         new_id=lambda: f"d{next(counter)}",
     )

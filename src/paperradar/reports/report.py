@@ -229,7 +229,7 @@ def _track(store: Store, period: Period, profile: Profile, embedder: Any) -> tup
     ensure_embeddings(store, embedder, ids)
     have, matrix = store.embeddings.matrix(embedder.name, ids)
     papers = {p.id: p for p in store.papers.iter(have)}
-    anchors = anchors_from(profile.sub_areas, embedder)
+    anchors = anchors_from(profile.sub_areas, embedder, profile.sub_area_gates)
     return track_week(
         store, profile.name, period.key, [papers[i] for i in have], matrix, embedder.name, anchors=anchors
     )

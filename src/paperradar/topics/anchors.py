@@ -28,6 +28,9 @@ class Anchor:
     names: list[str]
     text: str
     vector: np.ndarray | None = field(default=None, repr=False)
+    # a paper counts towards this anchor only when its title line and abstract match (the "surveys and
+    # benchmarks" area: a survey or benchmark cue); None: any paper
+    gate: re.Pattern[str] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -62,9 +65,17 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def anchors_from(subtopics: Sequence[str], embed: object = None) -> list[Anchor]:
-    """Anchors of a profile's ``subtopics``; with ``embed`` (an Embedder) each gets the vector of its sentence."""
-    anchors = [Anchor(_key(anchor_names(s)[0]), anchor_names(s), s) for s in subtopics if s.strip()]
+def anchors_from(
+    subtopics: Sequence[str], embed: object = None, gates: Sequence[re.Pattern[str] | None] | None = None
+) -> list[Anchor]:
+    """Anchors of a profile's ``subtopics``; with ``embed`` (an Embedder) each gets the vector of its sentence;
+    ``gates`` (one per subtopic, e.g. the areas' ``only_when`` patterns) restrict which papers an anchor takes."""
+    gate_of = list(gates) if gates is not None and len(gates) == len(subtopics) else [None] * len(subtopics)
+    anchors = [
+        Anchor(_key(anchor_names(s)[0]), anchor_names(s), s, gate=g)
+        for s, g in zip(subtopics, gate_of, strict=True)
+        if s.strip()
+    ]
     if embed is not None and anchors:
         vectors = embed.embed_batch([a.text for a in anchors])  # type: ignore[attr-defined]
         for a, v in zip(anchors, vectors, strict=True):

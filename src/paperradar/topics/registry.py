@@ -80,13 +80,25 @@ def _split_large(sim: np.ndarray, labels: np.ndarray, cap: int, min_size: int) -
     return labels
 
 
-def _anchor_of(rows: np.ndarray, embeddings: np.ndarray, anchors: Sequence[Anchor]) -> Anchor | None:
-    """The anchor most of the cluster's papers are closest to, if at least half of them are."""
+def _anchor_of(
+    rows: np.ndarray, embeddings: np.ndarray, anchors: Sequence[Anchor], papers: Sequence[Paper] = ()
+) -> Anchor | None:
+    """The anchor most of the cluster's papers are closest to, if at least half of them are. A gated anchor
+    (the surveys area) is a candidate only for the papers its gate admits: a cluster of pruning and on-device
+    papers is not filed under "Surveys and benchmarks" because their abstracts speak of efficiency in general."""
     usable = [a for a in anchors if a.vector is not None]
     if not usable:
         return None
     matrix = np.stack([a.vector for a in usable])  # type: ignore[misc]
-    votes = Counter((embeddings[rows] @ matrix.T).argmax(axis=1).tolist())
+    sims = embeddings[rows] @ matrix.T
+    gated = [j for j, a in enumerate(usable) if a.gate is not None]
+    if gated and papers:
+        for r, i in enumerate(rows.tolist()):
+            text = f"{papers[i].title or ''}\n{papers[i].abstract or ''}"
+            for j in gated:
+                if not usable[j].gate.search(text):  # type: ignore[union-attr]
+                    sims[r, j] = -np.inf
+    votes = Counter(sims.argmax(axis=1).tolist())
     best, n = votes.most_common(1)[0]
     return usable[best] if n >= 0.5 * len(rows) else None
 
@@ -167,7 +179,7 @@ def group_week(
             continue
         centroid = emb[rows].mean(axis=0)
         centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-        kept.append((lab, rows, centroid, _anchor_of(rows, emb, anchors), [texts[i] for i in rows]))
+        kept.append((lab, rows, centroid, _anchor_of(rows, emb, anchors, papers), [texts[i] for i in rows]))
     matches = continuations(
         [(len(rows), centroid, anchor.key if anchor else None, ctexts) for _l, rows, centroid, anchor, ctexts in kept],
         known,
