@@ -167,7 +167,6 @@ def _problem_sentence(items: Sequence[Item], name: str = "") -> tuple[str, Item]
     Order: a difficulty with a cost ("overhead ... memory"), a difficulty ("remain", "lack"), a cost, any; within
     each, one that also speaks of the topic ("diffusion", "attention" for "Efficient attention") first, then the
     most relevant paper."""
-    stems = _stems(name)
     candidates = []
     for it in items:
         if it.summary.bullets:
@@ -176,7 +175,7 @@ def _problem_sentence(items: Sequence[Item], name: str = "") -> tuple[str, Item]
                 continue
             if _OWN_OR_RESULT.search(s) or points_back(s) or s.startswith(method_name(it) + " "):
                 continue  # "SALT addresses ..." is the paper's own work
-            on_topic = any(st in s.lower() for st in stems)
+            on_topic = speaks_of(name, s)
             difficulty, cost = bool(_PROBLEM_CUE.search(s)), bool(_COST_CUE.search(s))
             cue = 0 if difficulty and cost else 1 if difficulty else 2 if cost else 3
             candidates.append((cue, not on_topic, s, it))

@@ -70,7 +70,7 @@ def anchors_from(
 ) -> list[Anchor]:
     """Anchors of a profile's ``subtopics``; with ``embed`` (an Embedder) each gets the vector of its sentence;
     ``gates`` (one per subtopic, e.g. the areas' ``only_when`` patterns) restrict which papers an anchor takes."""
-    gate_of = list(gates) if gates is not None and len(gates) == len(subtopics) else [None] * len(subtopics)
+    gate_of = list(gates) if gates is not None else [None] * len(subtopics)
     anchors = [
         Anchor(_key(anchor_names(s)[0]), anchor_names(s), s, gate=g)
         for s, g in zip(subtopics, gate_of, strict=True)
