@@ -149,18 +149,7 @@ def replicate(store: Store, target: int, model: str) -> None:
     while n < target:
         for start in range(0, min(len(base), target - n), 50_000):
             chunk = base[start : min(start + 50_000, target - n)]
-            # new-style ids of an unused year (70xx) keep replicas apart from real papers and from each other
-            batch = [
-                Paper(
-                    id=f"{7000 + rep}.{start + j:05d}",
-                    title=f"{p.title} ({rep})",
-                    abstract=p.abstract,
-                    authors=p.authors,
-                    categories=p.categories,
-                    announced=p.announced,
-                )
-                for j, p in enumerate(chunk)
-            ]
+            batch = copies(chunk, rep, start)
             store.papers.write_batch(batch, source="replica", now=now_iso())
             vecs = matrix[start : start + len(batch)] + rng.normal(0, 0.02, (len(batch), matrix.shape[1])).astype(
                 np.float32
@@ -169,6 +158,22 @@ def replicate(store: Store, target: int, model: str) -> None:
             store.embeddings.save(model, [(b.id, b.content_hash) for b in batch], vecs, now_iso())
         n = store.papers.count()
         rep += 1
+
+
+def copies(chunk: list[Paper], rep: int, start: int) -> list[Paper]:
+    """Copy ``rep`` of ``chunk`` (which starts at ``start`` of the base): new-style ids of an unused year (70xx) keep
+    replicas apart from real papers and from each other; the title is suffixed so no two titles are the same."""
+    return [
+        Paper(
+            id=f"{7000 + rep}.{start + j:05d}",
+            title=f"{p.title} ({rep})",
+            abstract=p.abstract,
+            authors=p.authors,
+            categories=p.categories,
+            announced=p.announced,
+        )
+        for j, p in enumerate(chunk)
+    ]
 
 
 def make_queries(titles: list[str], n: int, seed: int = 0) -> list[str]:
@@ -352,7 +357,17 @@ def main() -> None:
         "compare the rankings of two versions of the code (--compare)",
     )
     ap.add_argument("--compare", type=Path, default=None, help="with --dump: the dump of another version to compare")
+    ap.add_argument(
+        "--keyword-only",
+        action="store_true",
+        help="only the keyword side (tantivy) at --target papers: every real paper, then title-suffixed copies of "
+        "them, no vectors; index build time and size, keyword search p50 / p95 plain and date + category filtered "
+        "(best of --repeat runs per query); prints, writes nothing",
+    )
     args = ap.parse_args()
+    if args.keyword_only:
+        keyword_only(args)
+        return
     if args.retime:
         retime(args)
         return
@@ -386,6 +401,45 @@ def main() -> None:
         hnsw = rows[-1]["vector_index"] == "HnswIndex"
         recall = hnsw_recall(store, embedder, queries[: args.recall_queries]) if hnsw else None
     write_results(args, meta, rows, fts5, day_row, after, rss_search, recall, quality)
+
+
+def keyword_only(args: argparse.Namespace) -> None:
+    """--keyword-only: the keyword index alone at ``args.target`` papers (its database cached in ``args.cache``; the
+    index rebuilt when its schema changed), to compare two versions of the keyword side without embedding."""
+    db = args.cache / f"keyword-{args.target}.db"
+    args.cache.mkdir(parents=True, exist_ok=True)
+    with Store(db) as store:
+        if store.papers.count() < args.target:
+            base, _day = read_corpora(args.base_limit)
+            ingest_items(store, base, source="corpora")
+            real = list(store.papers.iter(store.papers.ids()))
+            rep, n = 1, store.papers.count()
+            while n < args.target:
+                for start in range(0, min(len(real), args.target - n), 50_000):
+                    chunk = real[start : min(start + 50_000, args.target - n)]
+                    store.papers.write_batch(copies(chunk, rep, start), source="replica", now=now_iso())
+                n, rep = store.papers.count(), rep + 1
+        engine = TantivyIndex(store)
+        t = time.perf_counter()
+        engine.sync()
+        build = time.perf_counter() - t
+        folder = store.files_dir("index") / "keyword-tantivy"
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        queries = make_queries(list(store.search.titles(store.papers.ids()[::50]).values()), args.queries)
+        load = [os.getloadavg()[0]]
+        plain = timed(lambda q: engine.search(parse(q), 100), queries, repeat=args.repeat)
+        f = SearchFilters(date_from="2025-09-01", date_to="2025-11-30", categories=["cs.LG"])
+        few = queries[: args.filtered]
+        filtered = timed(lambda q: engine.search(parse(q), 100, f), few, repeat=args.repeat)
+        load.append(os.getloadavg()[0])
+        best = f", best of {args.repeat} runs per query" if args.repeat > 1 else ""
+        print(
+            f"{store.papers.count():,} papers, tantivy index {size / 2**30:.2f} GiB (sync {build:.0f} s); keyword "
+            f"top 100{best}: p50 / p95 {fmt(plain)} ms (max "
+            f"{plain['max']:.0f}), date + category filter {fmt(filtered)} ms (max {filtered['max']:.0f}); load "
+            f"average {min(load):.1f}-{max(load):.1f}",
+            flush=True,
+        )
 
 
 def embedded_how(meta: dict[str, Any]) -> str:

@@ -352,7 +352,9 @@ def test_saved_vector_index_is_extended_with_new_vectors_instead_of_rebuilt(fill
 
 
 def test_tantivy_agrees_with_fts5_on_real_papers(store, dev_rows):
-    """On 1,500 real abstracts: the same matches for every query, and largely the same top 10."""
+    """On 1,500 real abstracts: the same matches for every query, and mostly the same top 10: tantivy ranks title
+    and abstract as one field with the title repeated, as FTS5 weighs its columns before saturating (mean overlap
+    0.91 here; 0.76 when tantivy scored title and abstract as two fields)."""
     papers = [
         Paper(
             id=r["id"],
@@ -385,7 +387,28 @@ def test_tantivy_agrees_with_fts5_on_real_papers(store, dev_rows):
         assert set(a) == set(b), query
         top_a, top_b = fts.search(q, 10), tan.search(q, 10)
         overlaps.append(len({i for i, _ in top_a} & {i for i, _ in top_b}) / max(1, len(top_a)))
-    assert np.mean(overlaps) >= 0.7, overlaps
+    assert np.mean(overlaps) >= 0.85, overlaps
+
+
+def test_a_tantivy_phrase_never_spans_the_title_and_the_abstract(store):
+    """The ranked field holds the title three times and the abstract as separate values: a phrase matches inside
+    one of them only, as in FTS5's separate columns."""
+    store.papers.write_batch(
+        [
+            paper("2501.00011", "Fast Attention", "Sparse kernels make it cheap.", "A B", "cs.LG", "2025-01-02"),
+            paper("2501.00012", "Kernels", "Attention sparse by design.", "C D", "cs.LG", "2025-01-03"),
+        ],
+        source="t",
+        now=NOW,
+    )
+    tan, fts = TantivyIndex(store), Fts5Index(store)
+    tan.sync()
+    fts.sync()
+    for query in ('"attention sparse"', '"attention fast"', '"fast attention"'):
+        q = parse(query)
+        assert [i for i, _ in tan.search(q, 10)] == [i for i, _ in fts.search(q, 10)], query
+    assert [i for i, _ in tan.search(parse('"attention sparse"'), 10)] == ["2501.00012"]
+    assert tan.search(parse('"attention fast"'), 10) == []
 
 
 def test_vector_side_scores_a_narrow_filter_exactly(store, engine_name):
