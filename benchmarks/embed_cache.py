@@ -47,6 +47,28 @@ class CachedEmbedder(embed.Embedder):
         with self._lock:
             return self._embed_batch(texts)
 
+    def embed(self, text: str) -> np.ndarray:
+        """One text (a query): from the cache, else from the default model's query path (the ONNX encoder, as
+        `paperradar search` runs it; loading torch for one query cost evaluate.py ≈ 5 s per uncached query)."""
+        key = self._key(text)
+        with self._lock:
+            row = self._db.execute("SELECT v FROM vec WHERE key = ?", (key,)).fetchone()
+            if row:
+                return np.frombuffer(row[0], dtype="<f4").astype(np.float32)
+            vec = np.asarray(self._model().embed(text), dtype=np.float32)
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO vec VALUES (?, ?)", (key, vec.astype("<f4").tobytes()))
+            return vec
+
+    def _model(self) -> embed.Embedder:
+        """The default model, loaded on the first cache miss."""
+        if self._inner is None:
+            self._inner = _REAL("")
+            if hasattr(self._inner, "precision"):
+                # one thread on a shared machine: fp32 ran 5x faster than bf16 autocast (cosine 0.9999)
+                self._inner.precision = os.environ.get("PAPERRADAR_EMBED_PRECISION", "fp32")
+        return self._inner
+
     def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         got: dict[str, bytes] = {}
@@ -56,14 +78,10 @@ class CachedEmbedder(embed.Embedder):
             got.update(self._db.execute(q, chunk).fetchall())
         todo = [n for n, k in enumerate(keys) if k not in got]
         if todo:
-            if self._inner is None:
-                self._inner = _REAL("")
-                if hasattr(self._inner, "precision"):
-                    # one thread on a shared machine: fp32 ran 5x faster than bf16 autocast (cosine 0.9999)
-                    self._inner.precision = os.environ.get("PAPERRADAR_EMBED_PRECISION", "fp32")
+            model = self._model()
             for start in range(0, len(todo), 64):  # saved as it goes: an interrupted run keeps its work
                 part = todo[start : start + 64]
-                vecs = self._inner.embed_batch([texts[n] for n in part])
+                vecs = model.embed_batch([texts[n] for n in part])
                 rows = [(keys[n], vecs[j].astype("<f4").tobytes()) for j, n in enumerate(part)]
                 with self._db:
                     self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", rows)
