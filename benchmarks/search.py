@@ -140,10 +140,14 @@ def _progress(what: str):  # type: ignore[no-untyped-def]
     return report
 
 
-def replicate(store: Store, target: int, model: str) -> None:
-    """Add perturbed copies of the stored papers (and their vectors) until ``target`` papers are stored."""
-    ids, matrix = store.embeddings.matrix(model)
-    base = list(store.papers.iter(ids))
+def replicate(store: Store, target: int, model: str | None) -> None:
+    """Add perturbed copies of the stored papers (and their vectors) until ``target`` papers are stored; with no
+    ``model``, copies of every stored paper and no vectors (the keyword side alone)."""
+    if model is None:
+        base, matrix = list(store.papers.iter(store.papers.ids())), None
+    else:
+        ids, matrix = store.embeddings.matrix(model)
+        base = list(store.papers.iter(ids))
     rng = np.random.default_rng(0)
     n, rep = store.papers.count(), 1
     while n < target:
@@ -151,6 +155,8 @@ def replicate(store: Store, target: int, model: str) -> None:
             chunk = base[start : min(start + 50_000, target - n)]
             batch = copies(chunk, rep, start)
             store.papers.write_batch(batch, source="replica", now=now_iso())
+            if model is None or matrix is None:  # the keyword side alone
+                continue
             vecs = matrix[start : start + len(batch)] + rng.normal(0, 0.02, (len(batch), matrix.shape[1])).astype(
                 np.float32
             )
@@ -412,13 +418,7 @@ def keyword_only(args: argparse.Namespace) -> None:
         if store.papers.count() < args.target:
             base, _day = read_corpora(args.base_limit)
             ingest_items(store, base, source="corpora")
-            real = list(store.papers.iter(store.papers.ids()))
-            rep, n = 1, store.papers.count()
-            while n < args.target:
-                for start in range(0, min(len(real), args.target - n), 50_000):
-                    chunk = real[start : min(start + 50_000, args.target - n)]
-                    store.papers.write_batch(copies(chunk, rep, start), source="replica", now=now_iso())
-                n, rep = store.papers.count(), rep + 1
+            replicate(store, args.target, None)
         engine = TantivyIndex(store)
         t = time.perf_counter()
         engine.sync()

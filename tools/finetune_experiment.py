@@ -63,9 +63,9 @@ def mask_of(m, x):
 
 
 def hidden(papers):
-    """Layer-SPLIT hidden states (fp16) and masks of the papers' texts, 256 tokens at most, in length-sorted batches."""
+    """Layer-SPLIT hidden states (fp16, padding dropped) of the papers' texts, 256 tokens at most, in length-sorted batches."""
     texts = [paper_text(p.title, p.abstract) for p in papers]
-    out_h, out_m = [None] * len(texts), [None] * len(texts)
+    out_h = [None] * len(texts)
     order = np.argsort([len(t) for t in texts])
     with torch.no_grad():
         for s in range(0, len(order), 32):
@@ -79,7 +79,6 @@ def hidden(papers):
             for j, i in enumerate(idx):
                 n = int(b["attention_mask"][j].sum())
                 out_h[i] = x[j, :n].to(torch.float16).clone()
-                out_m[i] = n
     return out_h
 
 t = time.time()
